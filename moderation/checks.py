@@ -1,0 +1,83 @@
+"""System checks for the MODERATION settings and the model file (ids listed in the README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.checks import CheckMessage, Error, Warning
+
+from moderation.conf import DEFAULTS, get_settings
+
+_PROBABILITIES = ("HAM_THRESHOLD", "SPAM_THRESHOLD", "DISCARD_THRESHOLD")
+_POSITIVE_INTS = ("MAX_COMMENT_LENGTH", "MAX_FORM_AGE")
+
+
+def check_settings(**kwargs: Any) -> list[CheckMessage]:
+    """Report unknown keys and values of the wrong type or range in MODERATION."""
+    conf = get_settings()
+    messages: list[CheckMessage] = []
+    for key in sorted(set(conf) - set(DEFAULTS)):
+        messages.append(
+            Warning(
+                f"MODERATION has an unknown key {key!r}.",
+                hint=f"Known keys: {', '.join(sorted(DEFAULTS))}.",
+                id="moderation.W001",
+            )
+        )
+    for key in _PROBABILITIES:
+        value = conf[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            messages.append(
+                Error(
+                    f"MODERATION[{key!r}] must be a number between 0 and 1, not {value!r}.",
+                    id="moderation.E001",
+                )
+            )
+    if not messages and conf["HAM_THRESHOLD"] > conf["SPAM_THRESHOLD"]:
+        messages.append(
+            Error(
+                f"MODERATION['HAM_THRESHOLD'] ({conf['HAM_THRESHOLD']}) is above "
+                f"MODERATION['SPAM_THRESHOLD'] ({conf['SPAM_THRESHOLD']}).",
+                hint="Comments scoring between the two wait for review; the ham one must be lower.",
+                id="moderation.E002",
+            )
+        )
+    for key in (*_POSITIVE_INTS, "MIN_SUBMIT_SECONDS"):
+        value = conf[key]
+        minimum = 0 if key == "MIN_SUBMIT_SECONDS" else 1
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            messages.append(
+                Error(
+                    f"MODERATION[{key!r}] must be a whole number of at least {minimum}, "
+                    f"not {value!r}.",
+                    id="moderation.E003",
+                )
+            )
+    if not isinstance(conf["DISCARD_BLATANT_SPAM"], bool):
+        messages.append(
+            Error(
+                "MODERATION['DISCARD_BLATANT_SPAM'] must be True or False, "
+                f"not {conf['DISCARD_BLATANT_SPAM']!r}.",
+                id="moderation.E004",
+            )
+        )
+    return messages
+
+
+def check_default_model(**kwargs: Any) -> list[CheckMessage]:
+    """Report a default model folder without a model file or checksum."""
+    from moderation.classifier.artifacts import CHECKSUM_FILE, MODEL_FILE
+
+    directory = Path(get_settings()["DEFAULT_MODEL_DIR"])
+    missing = [name for name in (MODEL_FILE, CHECKSUM_FILE) if not (directory / name).is_file()]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"The default model folder {directory} has no {' or '.join(missing)}; "
+            "until a model version is active, every comment will wait for review.",
+            hint="Run `python manage.py activate_spam_model DIR` with a trained model folder.",
+            id="moderation.W002",
+        )
+    ]

@@ -1,0 +1,1 @@
+"""The classifier: pipeline definition, verified model files, and scoring."""

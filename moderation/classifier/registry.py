@@ -1,0 +1,77 @@
+"""Model versions: which model file scores new comments, registering and activating them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from moderation.classifier import artifacts
+from moderation.conf import get_settings
+from moderation.models import ModelVersion
+from moderation.signals import model_version_activated
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where the model that scores new comments lives and what its bytes must hash to."""
+
+    version: str
+    directory: Path
+    sha256: str
+
+
+def shipped_model_source() -> ModelSource:
+    """Return the default model folder from settings, with the checksum recorded beside it."""
+    directory = Path(get_settings()["DEFAULT_MODEL_DIR"])
+    card = artifacts.read_card(directory)
+    return ModelSource(
+        version=str(card.get("version", "default")),
+        directory=directory,
+        sha256=artifacts.read_checksum(directory),
+    )
+
+
+def active_model_source() -> ModelSource:
+    """Return the active ModelVersion's file, or the shipped default when none is active."""
+    active = ModelVersion.objects.filter(is_active=True).first()
+    if active is None:
+        return shipped_model_source()
+    return ModelSource(active.version, Path(active.path), active.sha256)
+
+
+def register_model(directory: Path, *, version: str | None = None) -> ModelVersion:
+    """Record the model in `directory` as an inactive version after verifying its file."""
+    directory = directory.resolve()
+    sha256 = artifacts.read_checksum(directory)
+    # Loading proves the file is complete and matches its checksum before anyone relies on it.
+    artifacts.load_model(directory, sha256)
+    card = artifacts.read_card(directory)
+    name = version or str(card.get("version") or f"{directory.name}-{sha256[:12]}")
+    model_version, _ = ModelVersion.objects.update_or_create(
+        version=name, defaults={"path": str(directory), "sha256": sha256, "card": card}
+    )
+    return model_version
+
+
+def activate_model(model_version: ModelVersion) -> ModelVersion:
+    """Make `model_version` the one model that scores new comments."""
+    with transaction.atomic():
+        ModelVersion.objects.filter(is_active=True).exclude(pk=model_version.pk).update(
+            is_active=False
+        )
+        model_version.is_active = True
+        model_version.activated_at = timezone.now()
+        model_version.save(update_fields=["is_active", "activated_at"])
+    model_version_activated.send(sender=ModelVersion, model_version=model_version)
+    return model_version
+
+
+def ensure_active_model() -> ModelVersion:
+    """Return the active version, registering and activating the shipped default if none is."""
+    active = ModelVersion.objects.filter(is_active=True).first()
+    if active is not None:
+        return active
+    return activate_model(register_model(shipped_model_source().directory))

@@ -1,0 +1,38 @@
+"""The `MODERATION` settings dict: every key's default, and the one accessor code reads it through."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
+
+# Keep alphabetical; units in trailing comments.
+DEFAULTS: dict[str, Any] = {
+    "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,  # folder with model.joblib + model.sha256, used when no version is active
+    "DISCARD_BLATANT_SPAM": False,  # delete (after logging) comments scoring at or above DISCARD_THRESHOLD
+    "DISCARD_THRESHOLD": 0.99,  # probability
+    "HAM_THRESHOLD": 0.30,  # probability; below it a comment is published
+    "HONEYPOT_FIELD": "website_confirm",  # hidden form field that only bots fill in
+    "MAX_COMMENT_LENGTH": 5000,  # characters
+    "MAX_FORM_AGE": 2 * 60 * 60,  # seconds a rendered form stays valid
+    "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
+    "PRIVACY_URL": None,  # URL of the site's privacy page, linked under the comment form
+    "PRODUCT_NAME": "Hamlet",  # shown in the notice under the comment form
+    "SPAM_THRESHOLD": 0.80,  # probability; at or above it a comment is filed as spam
+}
+
+
+@cache
+def get_settings() -> dict[str, Any]:
+    """Return the MODERATION settings merged over DEFAULTS (unknown keys kept for the checks)."""
+    return {**DEFAULTS, **getattr(settings, "MODERATION", {})}
+
+
+def clear_settings_cache(*, setting: str, **kwargs: Any) -> None:
+    """Forget the merged settings when a test overrides MODERATION (connected in apps.py)."""
+    if setting == "MODERATION":
+        get_settings.cache_clear()

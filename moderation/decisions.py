@@ -1,0 +1,68 @@
+"""Moderator decisions: each updates a comment's status and records a Decision row (the label)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+
+from moderation.models import Action, Comment, Decision, Source, Status
+from moderation.signals import decision_recorded
+
+STATUS_AFTER: dict[str, Status] = {
+    Action.APPROVED: Status.APPROVED,
+    Action.MARKED_SPAM: Status.SPAM,
+    Action.MARKED_NOT_SPAM: Status.APPROVED,
+    Action.REMOVED: Status.REMOVED,
+}
+
+
+def record_decision(
+    comment: Comment, action: Action, moderator: AbstractBaseUser | None, note: str = ""
+) -> Decision:
+    """Apply a moderator's `action` to `comment` and record it in the comment's history."""
+    if action not in STATUS_AFTER:
+        raise ValueError(f"{action!r} is not a moderator action.")
+    with transaction.atomic():
+        # Lock the row so two moderators acting at once each see the other's result.
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        decision = Decision.objects.create(
+            comment=locked,
+            source=Source.MODERATOR,
+            action=action,
+            moderator=moderator,
+            status_before=locked.status,
+            status_after=STATUS_AFTER[action],
+            spam_score=locked.spam_score,
+            model_version=locked.model_version,
+            note=note,
+        )
+        locked.status = STATUS_AFTER[action]
+        locked.save(update_fields=["status"])
+    comment.status = locked.status
+    decision_recorded.send(sender=Comment, comment=locked, decision=decision)
+    return decision
+
+
+def record_decisions(
+    comments: Iterable[Comment], action: Action, moderator: AbstractBaseUser | None
+) -> int:
+    """Apply `action` to every comment; return how many were decided."""
+    return sum(1 for comment in comments if record_decision(comment, action, moderator))
+
+
+def approve(comment: Comment, moderator: AbstractBaseUser | None) -> Decision:
+    return record_decision(comment, Action.APPROVED, moderator)
+
+
+def mark_spam(comment: Comment, moderator: AbstractBaseUser | None) -> Decision:
+    return record_decision(comment, Action.MARKED_SPAM, moderator)
+
+
+def mark_not_spam(comment: Comment, moderator: AbstractBaseUser | None) -> Decision:
+    return record_decision(comment, Action.MARKED_NOT_SPAM, moderator)
+
+
+def remove(comment: Comment, moderator: AbstractBaseUser | None) -> Decision:
+    return record_decision(comment, Action.REMOVED, moderator)

@@ -1,0 +1,114 @@
+"""The comment form: the reader's fields plus the abuse checks (signed target, timing, honeypot)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.core import signing
+from django.db import models
+
+from moderation.conf import get_settings
+
+_SIGNING_SALT = "moderation.comment-form"
+
+
+def sign_target(target: models.Model, *, issued_at: float | None = None) -> str:
+    """Return a token naming `target` and when the form was rendered, signed by SECRET_KEY."""
+    return signing.dumps(
+        {
+            "model": target._meta.label_lower,
+            "pk": str(target.pk),
+            "t": issued_at if issued_at is not None else time.time(),
+        },
+        salt=_SIGNING_SALT,
+    )
+
+
+class CommentForm(forms.Form):
+    """Name, email, website and comment, for a comment on `target`."""
+
+    name = forms.CharField(max_length=100)
+    email = forms.EmailField(help_text="Not published.")
+    website = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    comment = forms.CharField(widget=forms.Textarea)
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, target: models.Model | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        conf = get_settings()
+        self.target = target
+        max_length = conf["MAX_COMMENT_LENGTH"]
+        # Replaced in place (keeps the field order) because the limit is read at request time.
+        self.fields["comment"] = forms.CharField(
+            max_length=max_length, widget=forms.Textarea(attrs={"rows": 6})
+        )
+        # Hidden from people by CSS and from assistive tech by aria-hidden; bots fill it in.
+        self.honeypot_name: str = conf["HONEYPOT_FIELD"]
+        self.fields[self.honeypot_name] = forms.CharField(
+            required=False,
+            label="Leave this field empty",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+        if target is not None and not self.is_bound:
+            self.initial["token"] = sign_target(target)
+
+    def clean_token(self) -> str:
+        token: str = self.cleaned_data["token"]
+        conf = get_settings()
+        try:
+            payload = signing.loads(token, salt=_SIGNING_SALT)
+        except signing.BadSignature as exc:
+            raise forms.ValidationError(
+                "This form was tampered with. Please reload the page and try again.",
+                code="tampered",
+            ) from exc
+        # Resolved before the timing checks so the error page can offer a fresh form.
+        self.target = self._load_target(payload["model"], payload["pk"])
+        age = time.time() - float(payload["t"])
+        if age > conf["MAX_FORM_AGE"]:
+            raise forms.ValidationError(
+                "This form has expired. Please post your comment again.", code="expired"
+            )
+        if age < conf["MIN_SUBMIT_SECONDS"]:
+            raise forms.ValidationError(
+                "That was quick! Please take a moment to read your comment, then post it again.",
+                code="too_fast",
+            )
+        return token
+
+    def refresh_token(self) -> None:
+        """Re-sign the target so a reader can post the corrected form again."""
+        if self.target is not None and self.is_bound:
+            self.data = self.data.copy()
+            self.data["token"] = sign_target(self.target)
+
+    def _load_target(self, label: str, pk: str) -> models.Model:
+        try:
+            model = apps.get_model(label)
+            return model._default_manager.get(pk=pk)
+        except (LookupError, ValueError, models.ObjectDoesNotExist) as exc:
+            raise forms.ValidationError(
+                "The page you are commenting on no longer exists.", code="no_target"
+            ) from exc
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get(self.honeypot_name):
+            raise forms.ValidationError(
+                "Your comment could not be posted. If you are a person, please leave the "
+                "last field empty.",
+                code="honeypot",
+            )
+        return cleaned
+
+    def comment_fields(self) -> dict[str, str]:
+        """Return the cleaned reader fields as Comment field values."""
+        return {
+            "author_name": self.cleaned_data["name"],
+            "author_email": self.cleaned_data["email"],
+            "author_url": self.cleaned_data["website"],
+            "content": self.cleaned_data["comment"],
+        }

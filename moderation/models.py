@@ -1,0 +1,150 @@
+"""Stored state of the flow: comments, their decision history (the labels), and model versions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    SPAM = "spam", "Spam"
+    REMOVED = "removed", "Removed"
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> CommentQuerySet:
+        """Return the comments attached to `obj`."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_pk=str(obj.pk)
+        )
+
+    def published(self) -> CommentQuerySet:
+        return self.filter(status=Status.APPROVED)
+
+
+class Comment(models.Model):
+    """A reader comment under any object, with what an Akismet-style check looks at."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # A string so objects with UUID or slug keys can have comments too.
+    object_pk = models.CharField(max_length=64)
+    content_object = GenericForeignKey("content_type", "object_pk")
+
+    author_name = models.CharField(max_length=100)
+    author_email = models.EmailField(blank=True)
+    author_url = models.URLField(max_length=500, blank=True)
+    content = models.TextField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderated_comments",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.TextField(blank=True)
+    referrer = models.TextField(blank=True)
+    permalink = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    spam_score = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=64, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_pk", "status"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+        permissions = [("moderate_comment", "Can moderate comments")]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.content[:50]}"
+
+
+class Source(models.TextChoices):
+    CLASSIFIER = "classifier", "Classifier"
+    MODERATOR = "moderator", "Moderator"
+
+
+class Action(models.TextChoices):
+    # What the classifier did on submit.
+    PUBLISHED = "published", "Published by the classifier"
+    HELD = "held", "Held for review by the classifier"
+    FLAGGED = "flagged", "Flagged as spam by the classifier"
+    UNCHECKED = "unchecked", "Held for review: the classifier could not score it"
+    # What a moderator did; these rows are the labels retraining learns from.
+    APPROVED = "approved", "Approved"
+    MARKED_SPAM = "marked_spam", "Marked as spam"
+    MARKED_NOT_SPAM = "marked_not_spam", "Marked as not spam"
+    REMOVED = "removed", "Removed"
+
+
+# Moderator actions that say whether the text is spam; "removed" says nothing about that.
+LABEL_FOR_ACTION: dict[str, bool] = {
+    Action.APPROVED: False,
+    Action.MARKED_NOT_SPAM: False,
+    Action.MARKED_SPAM: True,
+}
+
+
+class Decision(models.Model):
+    """One entry of a comment's history: a classifier verdict or a moderator decision."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
+    source = models.CharField(max_length=16, choices=Source)
+    action = models.CharField(max_length=24, choices=Action)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status_before = models.CharField(max_length=16, choices=Status, blank=True)
+    status_after = models.CharField(max_length=16, choices=Status)
+    # The score and model at the time of the decision, so a label keeps its context.
+    spam_score = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=64, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_label(self) -> bool:
+        return self.source == Source.MODERATOR and self.action in LABEL_FOR_ACTION
+
+
+class ModelVersion(models.Model):
+    """A trained model file on disk, its checksum, and whether it scores new comments."""
+
+    version = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=500, help_text="Folder holding model.joblib.")
+    sha256 = models.CharField(max_length=64)
+    card = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="moderation_one_active_model",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version + (" (active)" if self.is_active else "")

@@ -1,0 +1,96 @@
+"""submit_comment(): store the comment first, then score -> verdict -> queue. Never loses a comment."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+
+from moderation.classifier.scoring import Score, score_comment
+from moderation.features import CommentData
+from moderation.models import Action, Comment, Decision, Source, Status
+from moderation.signals import comment_scored, verdict_reached
+from moderation.verdicts import Verdict, is_discardable, verdict_for
+
+logger = logging.getLogger(__name__)
+
+_STATUS_FOR_VERDICT = {
+    Verdict.HAM: (Status.APPROVED, Action.PUBLISHED),
+    Verdict.PENDING: (Status.PENDING, Action.HELD),
+    Verdict.SPAM: (Status.SPAM, Action.FLAGGED),
+}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What happened to a submitted comment. `verdict` is None when it could not be scored."""
+
+    comment: Comment
+    verdict: Verdict | None
+    is_discarded: bool = False
+
+
+def submit_comment(target: models.Model, **fields: Any) -> Submission:
+    """Store a new comment on `target`, score it and file it by the verdict.
+
+    `fields` are Comment fields (author_name, content, ip_address, ...). When scoring fails
+    for any reason the comment stays pending and the error is logged.
+    """
+    comment = Comment(content_object=target, status=Status.PENDING, **fields)
+    comment.full_clean(exclude=["content_type", "object_pk"])
+    comment.save()
+
+    try:
+        score = score_comment(CommentData.from_comment(comment))
+    except Exception as exc:
+        # Missing or corrupt model, or a bug in scoring: the reader must not notice.
+        logger.exception("Could not score comment %s; holding it for review.", comment.pk)
+        Decision.objects.create(
+            comment=comment,
+            source=Source.CLASSIFIER,
+            action=Action.UNCHECKED,
+            status_before="",
+            status_after=Status.PENDING,
+            note=f"{type(exc).__name__}: {exc}",
+        )
+        return Submission(comment, None)
+
+    comment_scored.send(sender=Comment, comment=comment, score=score)
+    return _apply_verdict(comment, score)
+
+
+def _apply_verdict(comment: Comment, score: Score) -> Submission:
+    verdict = verdict_for(score.spam_probability)
+    status, action = _STATUS_FOR_VERDICT[verdict]
+    with transaction.atomic():
+        comment.status = status
+        comment.spam_score = score.spam_probability
+        comment.model_version = score.model_version
+        comment.save(update_fields=["status", "spam_score", "model_version"])
+        Decision.objects.create(
+            comment=comment,
+            source=Source.CLASSIFIER,
+            action=action,
+            status_before="",
+            status_after=status,
+            spam_score=score.spam_probability,
+            model_version=score.model_version,
+        )
+
+    discard = verdict == Verdict.SPAM and is_discardable(score.spam_probability)
+    if discard:
+        # The setting asks not to keep blatant spam; the log keeps the record of it.
+        logger.warning(
+            "Discarded blatant spam comment %s on %s (score %.4f, model %s, author %r): %r",
+            comment.pk,
+            comment.content_type.natural_key(),
+            score.spam_probability,
+            score.model_version,
+            comment.author_name,
+            comment.content[:200],
+        )
+        comment.delete()
+    verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=discard)
+    return Submission(comment, verdict, discard)

@@ -1,0 +1,48 @@
+"""The comment form's POST endpoint: validate, submit_comment(), tell the reader, redirect back."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from moderation.forms import CommentForm
+from moderation.models import Status
+from moderation.submission import submit_comment
+
+
+@require_POST
+def post_comment(request: HttpRequest) -> HttpResponse:
+    """Store a comment posted through CommentForm; on errors show the form again with them."""
+    form = CommentForm(None, data=request.POST)
+    if not form.is_valid() or form.target is None:
+        form.refresh_token()
+        context = {"form": form, "next": request.POST.get("next", "")}
+        return render(request, "moderation/post_error.html", context, status=400)
+
+    target = form.target
+    absolute_url = getattr(target, "get_absolute_url", None)
+    submission = submit_comment(
+        target,
+        **form.comment_fields(),
+        user=request.user if request.user.is_authenticated else None,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+        referrer=request.META.get("HTTP_REFERER", "")[:2000],
+        permalink=request.build_absolute_uri(absolute_url()) if absolute_url else "",
+        language=getattr(request, "LANGUAGE_CODE", ""),
+    )
+    # Held and spam comments get the same answer, so a spammer learns nothing from it.
+    if submission.comment.status == Status.APPROVED and not submission.is_discarded:
+        messages.success(request, "Thanks, your comment is published.")
+    else:
+        messages.info(request, "Thanks, your comment is awaiting moderation.")
+
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = absolute_url() if absolute_url else "/"
+    return HttpResponseRedirect(f"{next_url}#comments")

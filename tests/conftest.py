@@ -1,0 +1,53 @@
+"""Shared fixtures: a tiny real model trained in-session, activated model versions, users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moderation.classifier.artifacts import save_model
+from moderation.classifier.pipeline import build_pipeline
+from moderation.classifier.registry import activate_model, register_model
+from moderation.features import CommentData
+from tests.examples import HAM, SPAM
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Train a real pipeline on the hand-written examples once per session."""
+    comments = [CommentData(content=text) for text in SPAM + HAM]
+    labels = np.array([1] * len(SPAM) + [0] * len(HAM))
+    pipeline = build_pipeline()
+    pipeline.fit(comments, labels)
+    directory = tmp_path_factory.mktemp("models") / "tiny"
+    save_model(pipeline, directory, {"version": "tiny-test-model"})
+    return directory
+
+
+@pytest.fixture
+def active_model(db, tiny_model_dir):
+    """The tiny model, registered and active."""
+    return activate_model(register_model(tiny_model_dir))
+
+
+@pytest.fixture
+def no_model(db, settings, tmp_path):
+    """No active version and an empty default folder: scoring cannot find a model."""
+    settings.MODERATION = {**settings.MODERATION, "DEFAULT_MODEL_DIR": tmp_path / "none"}
+    return tmp_path / "none"
+
+
+@pytest.fixture
+def article(db):
+    from site_demo.articles.models import Article
+
+    return Article.objects.create(
+        title="Lukashenko will meet with Putin in Russia on Monday",
+        slug="lukashenko-putin-monday",
+        section="World",
+        standfirst="The two leaders are expected to discuss trade and security.",
+        body="First paragraph.\n\nSecond paragraph.",
+        author_name="Staff reporter",
+    )

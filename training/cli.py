@@ -1,0 +1,94 @@
+"""`python -m training train|evaluate`: train a model folder, or evaluate one on datasets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from moderation.classifier import artifacts
+from moderation.conf import DEFAULTS, SHIPPED_MODEL_DIR
+from training.datasets import DatasetError, load_spec
+from training.metrics import spam_metrics
+from training.train import train_model
+
+# The corpora whose licences let a model that the project ships learn from them.
+SHIPPED_SOURCES = ("youtube", "sms", "wordpress", "civil", "wikipedia")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train a model folder from datasets")
+    train.add_argument("--data", action="append", metavar="KIND:PATH", default=[])
+    train.add_argument(
+        "--shipped",
+        action="store_true",
+        help="train on every corpus a shipped model may learn from: "
+        + ", ".join(SHIPPED_SOURCES),
+    )
+    train.add_argument("--out", type=Path, required=True, help="model folder to write")
+    train.add_argument(
+        "--experiment",
+        action="store_true",
+        help="allow evaluation-only datasets; the model card then says it may not be shipped",
+    )
+
+    evaluate = commands.add_parser("evaluate", help="evaluate a model folder on datasets")
+    evaluate.add_argument("--model", default="default", help="model folder, or 'default'")
+    evaluate.add_argument("--data", action="append", metavar="KIND:PATH", required=True)
+    evaluate.add_argument("--threshold", type=float, help="spam threshold (default: the card's)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            return _train(args)
+        return _evaluate(args)
+    except (DatasetError, artifacts.ModelLoadError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _train(args: argparse.Namespace) -> int:
+    specs = list(args.data) + (list(SHIPPED_SOURCES) if args.shipped else [])
+    if not specs:
+        print("error: give --data KIND:PATH at least once, or --shipped.", file=sys.stderr)
+        return 2
+    datasets = [load_spec(spec) for spec in specs]
+    not_shippable = [d.name for d in datasets if not d.may_ship]
+    if not_shippable and not args.experiment:
+        print(
+            f"error: {', '.join(not_shippable)} may be used for evaluation only; "
+            "add --experiment to train a model that will be marked as not shippable.",
+            file=sys.stderr,
+        )
+        return 2
+    result = train_model(datasets, args.out, is_shippable=not not_shippable)
+    print(f"Wrote {result.directory} (version {result.card['version']}, sha256 {result.sha256})")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    directory = SHIPPED_MODEL_DIR if args.model == "default" else Path(args.model)
+    pipeline = artifacts.load_model(directory, artifacts.read_checksum(directory))
+    card = artifacts.read_card(directory)
+    threshold = args.threshold or card.get("spam_threshold", DEFAULTS["SPAM_THRESHOLD"])
+    report = {}
+    for spec in args.data:
+        dataset = load_spec(spec)
+        probabilities = pipeline.predict_proba(dataset.comments)[:, 1]
+        report[dataset.name] = spam_metrics(dataset.labels, probabilities, threshold)
+    if args.json:
+        print(json.dumps(report))
+    else:
+        for name, metrics in report.items():
+            shown = ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
+            print(f"{name}: {shown}")
+    return 0
