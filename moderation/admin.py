@@ -39,6 +39,16 @@ class DecisionInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The history is part of the comment: whoever may see the comment sees its history.
+        user = request.user
+        return user.has_perm("moderation.view_comment") or user.has_perm(
+            "moderation.change_comment"
+        )
+
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
@@ -90,21 +100,19 @@ class CommentAdmin(admin.ModelAdmin):
         ("Stored as", {"fields": ("content_type", "object_pk", "submitted_at")}),
     )
 
+    # Pending first, then oldest first: the order a moderator works the queue in.
+    ordering = (
+        Case(
+            When(status=Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ).asc(),
+        "submitted_at",
+        "pk",
+    )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        # Pending first, then oldest first: the order a moderator works the queue in.
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("content_object")
-            .annotate(
-                queue_rank=Case(
-                    When(status=Status.PENDING, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("queue_rank", "submitted_at", "pk")
-        )
+        return super().get_queryset(request).prefetch_related("content_object")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from readers, not from the admin

@@ -1,4 +1,4 @@
-"""The `MODERATION` settings dict: every key's default, and the one accessor code reads it through."""
+"""The `MODERATION` settings dict: every key's default, and the one accessor that reads it."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
 
 # Keep alphabetical; units in trailing comments.
 DEFAULTS: dict[str, Any] = {
-    "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,  # folder with model.joblib + model.sha256, used when no version is active
-    "DISCARD_BLATANT_SPAM": False,  # delete (after logging) comments scoring at or above DISCARD_THRESHOLD
+    # Folder with model.joblib + model.sha256, scoring comments while no version is active.
+    "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,
+    "DISCARD_BLATANT_SPAM": False,  # delete (after logging) spam scoring >= DISCARD_THRESHOLD
     "DISCARD_THRESHOLD": 0.99,  # probability
     "HAM_THRESHOLD": 0.30,  # probability; below it a comment is published
     "HONEYPOT_FIELD": "website_confirm",  # hidden form field that only bots fill in

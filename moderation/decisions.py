@@ -31,7 +31,7 @@ def record_decision(
             comment=locked,
             source=Source.MODERATOR,
             action=action,
-            moderator=moderator,
+            moderator=moderator,  # type: ignore[misc]  # any AUTH_USER_MODEL
             status_before=locked.status,
             status_after=STATUS_AFTER[action],
             spam_score=locked.spam_score,
@@ -49,7 +49,11 @@ def record_decisions(
     comments: Iterable[Comment], action: Action, moderator: AbstractBaseUser | None
 ) -> int:
     """Apply `action` to every comment; return how many were decided."""
-    return sum(1 for comment in comments if record_decision(comment, action, moderator))
+    count = 0
+    for comment in comments:
+        record_decision(comment, action, moderator)
+        count += 1
+    return count
 
 
 def approve(comment: Comment, moderator: AbstractBaseUser | None) -> Decision:

@@ -79,4 +79,3 @@ def shape_features(comment: CommentData) -> dict[str, float]:
 
 def shape_feature_dicts(comments: Sequence[CommentData]) -> list[dict[str, float]]:
     return [shape_features(c) for c in comments]
-

@@ -1,4 +1,4 @@
-"""submit_comment(): store the comment first, then score -> verdict -> queue. Never loses a comment."""
+"""submit_comment(): store the comment, then score -> verdict -> queue. Never loses a comment."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.scoring import Score, score_comment
 from moderation.features import CommentData
 from moderation.models import Action, Comment, Decision, Source, Status
@@ -45,8 +46,14 @@ def submit_comment(target: models.Model, **fields: Any) -> Submission:
     try:
         score = score_comment(CommentData.from_comment(comment))
     except Exception as exc:
-        # Missing or corrupt model, or a bug in scoring: the reader must not notice.
-        logger.exception("Could not score comment %s; holding it for review.", comment.pk)
+        # Missing or corrupt model, or a bug in scoring: the reader must not notice. A model
+        # file problem is explained by its message; anything else needs the traceback.
+        logger.error(
+            "Could not score comment %s; holding it for review: %s",
+            comment.pk,
+            exc,
+            exc_info=not isinstance(exc, ModelLoadError),
+        )
         Decision.objects.create(
             comment=comment,
             source=Source.CLASSIFIER,

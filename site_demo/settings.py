@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -79,6 +80,6 @@ LOGGING = {
     "loggers": {"moderation": {"handlers": ["console"], "level": "INFO"}},
 }
 
-MODERATION = {
+MODERATION: dict[str, Any] = {
     "PRIVACY_URL": "/privacy/",
 }

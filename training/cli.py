@@ -10,12 +10,9 @@ from pathlib import Path
 
 from moderation.classifier import artifacts
 from moderation.conf import DEFAULTS, SHIPPED_MODEL_DIR
-from training.datasets import DatasetError, load_spec
+from training.datasets import SHIPPED_SOURCES, DatasetError, load_spec
 from training.metrics import spam_metrics
 from training.train import train_model
-
-# The corpora whose licences let a model that the project ships learn from them.
-SHIPPED_SOURCES = ("youtube", "sms", "wordpress", "civil", "wikipedia")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,8 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--shipped",
         action="store_true",
-        help="train on every corpus a shipped model may learn from: "
-        + ", ".join(SHIPPED_SOURCES),
+        help="train on every corpus a shipped model may learn from: " + ", ".join(SHIPPED_SOURCES),
     )
     train.add_argument("--out", type=Path, required=True, help="model folder to write")
     train.add_argument(
@@ -89,6 +85,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(report))
     else:
         for name, metrics in report.items():
-            shown = ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
+            shown = ", ".join(
+                f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items()
+            )
             print(f"{name}: {shown}")
     return 0

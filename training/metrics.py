@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.metrics import (
     accuracy_score,
     f1_score,
@@ -15,7 +16,7 @@ from sklearn.metrics import (
 )
 
 
-def spam_metrics(labels: Sequence[int], probabilities: Sequence[float], threshold: float) -> dict:
+def spam_metrics(labels: ArrayLike, probabilities: ArrayLike, threshold: float) -> dict:
     """Return n, accuracy, spam precision/recall/F1, MCC, ROC-AUC and ham FPR at `threshold`.
 
     Metrics that a one-class slice cannot define (ROC-AUC, MCC, precision on ham-only data)
@@ -42,7 +43,7 @@ def spam_metrics(labels: Sequence[int], probabilities: Sequence[float], threshol
 
 
 def metrics_by_source(
-    labels: Sequence[int], probabilities: Sequence[float], sources: Sequence[str], threshold: float
+    labels: ArrayLike, probabilities: ArrayLike, sources: Sequence[str], threshold: float
 ) -> dict[str, dict]:
     """Return spam_metrics for every source and for all rows together under "all"."""
     y, p, s = np.asarray(labels), np.asarray(probabilities), np.asarray(sources)

@@ -21,7 +21,8 @@ def render_model_card(card: dict[str, Any]) -> str:
         "",
         f"- Created: {card['created']}",
         f"- SHA-256 of model.joblib: `{card['sha256']}`",
-        f"- May be shipped: {'yes' if card['is_shippable'] else 'no (trained on evaluation-only data)'}",
+        "- May be shipped: "
+        + ("yes" if card["is_shippable"] else "no (trained on evaluation-only data)"),
         f"- Spam threshold used for the metrics: {card['spam_threshold']}",
         f"- Training time: {card['training_seconds']} s",
         "- Libraries: " + ", ".join(f"{k} {v}" for k, v in card["versions"].items()),
@@ -56,9 +57,7 @@ def render_model_card(card: dict[str, Any]) -> str:
         lines.append("| Source | " + " | ".join(_METRICS) + " |")
         lines.append("|---|" + "---:|" * len(_METRICS))
         for source, metrics in evaluation.items():
-            lines.append(
-                f"| {source} | " + " | ".join(_cell(metrics[m]) for m in _METRICS) + " |"
-            )
+            lines.append(f"| {source} | " + " | ".join(_cell(metrics[m]) for m in _METRICS) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -19,8 +19,7 @@ from tqdm import tqdm
 from moderation.classifier.artifacts import read_card, save_model
 from moderation.classifier.pipeline import build_pipeline
 from moderation.conf import DEFAULTS
-from moderation.features import normalize_text
-from training.datasets import Dataset, concat
+from training.datasets import Dataset, concat, text_group
 from training.metrics import metrics_by_source
 from training.model_card import write_model_card
 
@@ -32,17 +31,6 @@ class TrainResult:
     directory: Path
     sha256: str
     card: dict[str, Any]
-
-
-def duplicate_groups(dataset: Dataset) -> np.ndarray:
-    """Return a group id per row so identical normalised texts never straddle a split.
-
-    Returns an int array of shape (n_rows,).
-    """
-    ids: dict[str, int] = {}
-    return np.array(
-        [ids.setdefault(normalize_text(c.content).casefold(), len(ids)) for c in dataset.comments]
-    )
 
 
 def fit(dataset: Dataset) -> Pipeline:
@@ -63,7 +51,9 @@ def train_model(
     with tqdm(total=3, desc="training", unit="step") as progress:
         progress.set_postfix_str("hold-out fit")
         splitter = GroupShuffleSplit(n_splits=1, test_size=holdout, random_state=RANDOM_STATE)
-        train_idx, test_idx = next(splitter.split(data.comments, groups=duplicate_groups(data)))
+        # Identical texts (copy-pasted spam, stock replies) stay on one side of the split.
+        groups = [text_group(c.content) for c in data.comments]
+        train_idx, test_idx = next(splitter.split(data.comments, groups=groups))
         held_out = data.subset(test_idx.tolist())
         probe = fit(data.subset(train_idx.tolist()))
         progress.update()

@@ -36,6 +36,7 @@ class ModelChecksumMismatch(ModelLoadError):
 def save_model(pipeline: Pipeline, directory: Path, card: dict[str, Any]) -> str:
     """Write the pipeline, its checksum and its card into `directory`; return the SHA-256."""
     directory.mkdir(parents=True, exist_ok=True)
+    _drop_process_state(pipeline)
     buffer = io.BytesIO()
     # compress keeps the shipped default model small; loading cost is paid once per process.
     joblib.dump(pipeline, buffer, compress=3)
@@ -47,6 +48,14 @@ def save_model(pipeline: Pipeline, directory: Path, card: dict[str, Any]) -> str
     card = {"version": f"{directory.name}-{sha256[:10]}", **card, "sha256": sha256}
     (directory / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
     return sha256
+
+
+def _drop_process_state(pipeline: Pipeline) -> None:
+    # Text vectorisers cache id(stop_words), a memory address: without this, the same training
+    # run gives different bytes each time and the shipped model is not reproducible.
+    for estimator in pipeline.get_params(deep=True).values():
+        if hasattr(estimator, "_stop_words_id"):
+            del estimator._stop_words_id
 
 
 def read_checksum(directory: Path) -> str:

@@ -7,83 +7,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_pk', models.CharField(max_length=64)),
-                ('author_name', models.CharField(max_length=100)),
-                ('author_email', models.EmailField(blank=True, max_length=254)),
-                ('author_url', models.URLField(blank=True, max_length=500)),
-                ('content', models.TextField()),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.TextField(blank=True)),
-                ('referrer', models.TextField(blank=True)),
-                ('permalink', models.TextField(blank=True)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('submitted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('spam', 'Spam'), ('removed', 'Removed')], default='pending', max_length=16)),
-                ('spam_score', models.FloatField(blank=True, null=True)),
-                ('model_version', models.CharField(blank=True, max_length=64)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='moderated_comments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_pk", models.CharField(max_length=64)),
+                ("author_name", models.CharField(max_length=100)),
+                ("author_email", models.EmailField(blank=True, max_length=254)),
+                ("author_url", models.URLField(blank=True, max_length=500)),
+                ("content", models.TextField()),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.TextField(blank=True)),
+                ("referrer", models.TextField(blank=True)),
+                ("permalink", models.TextField(blank=True)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                (
+                    "submitted_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("removed", "Removed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("spam_score", models.FloatField(blank=True, null=True)),
+                ("model_version", models.CharField(blank=True, max_length=64)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="moderated_comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'pk'],
-                'permissions': [('moderate_comment', 'Can moderate comments')],
+                "ordering": ["submitted_at", "pk"],
+                "permissions": [("moderate_comment", "Can moderate comments")],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('classifier', 'Classifier'), ('moderator', 'Moderator')], max_length=16)),
-                ('action', models.CharField(choices=[('published', 'Published by the classifier'), ('held', 'Held for review by the classifier'), ('flagged', 'Flagged as spam by the classifier'), ('unchecked', 'Held for review: the classifier could not score it'), ('approved', 'Approved'), ('marked_spam', 'Marked as spam'), ('marked_not_spam', 'Marked as not spam'), ('removed', 'Removed')], max_length=24)),
-                ('status_before', models.CharField(blank=True, choices=[('pending', 'Pending'), ('approved', 'Approved'), ('spam', 'Spam'), ('removed', 'Removed')], max_length=16)),
-                ('status_after', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('spam', 'Spam'), ('removed', 'Removed')], max_length=16)),
-                ('spam_score', models.FloatField(blank=True, null=True)),
-                ('model_version', models.CharField(blank=True, max_length=64)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='moderation.comment')),
-                ('moderator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("classifier", "Classifier"), ("moderator", "Moderator")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("published", "Published by the classifier"),
+                            ("held", "Held for review by the classifier"),
+                            ("flagged", "Flagged as spam by the classifier"),
+                            ("unchecked", "Held for review: the classifier could not score it"),
+                            ("approved", "Approved"),
+                            ("marked_spam", "Marked as spam"),
+                            ("marked_not_spam", "Marked as not spam"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "status_before",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status_after",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("spam_score", models.FloatField(blank=True, null=True)),
+                ("model_version", models.CharField(blank=True, max_length=64)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="moderation.comment",
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ModelVersion',
+            name="ModelVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=64, unique=True)),
-                ('path', models.CharField(help_text='Folder holding model.joblib.', max_length=500)),
-                ('sha256', models.CharField(max_length=64)),
-                ('card', models.JSONField(blank=True, default=dict)),
-                ('is_active', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('activated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=64, unique=True)),
+                (
+                    "path",
+                    models.CharField(help_text="Folder holding model.joblib.", max_length=500),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("card", models.JSONField(blank=True, default=dict)),
+                ("is_active", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("activated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='moderation_one_active_model')],
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("is_active",),
+                        name="moderation_one_active_model",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['content_type', 'object_pk', 'status'], name='moderation__content_541c8d_idx'),
+            model_name="comment",
+            index=models.Index(
+                fields=["content_type", "object_pk", "status"],
+                name="moderation__content_541c8d_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['status', 'submitted_at'], name='moderation__status_65a550_idx'),
+            model_name="comment",
+            index=models.Index(
+                fields=["status", "submitted_at"], name="moderation__status_65a550_idx"
+            ),
         ),
     ]

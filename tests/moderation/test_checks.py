@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from moderation.checks import check_default_model, check_settings
+
+
+def messages_for(settings, **overrides):
+    settings.MODERATION = {**settings.MODERATION, **overrides}
+    return [(m.id, m.msg) for m in check_settings()]
+
+
+def test_default_settings_pass_the_checks(settings):
+    assert messages_for(settings) == []
+
+
+def test_unknown_key_is_w001(settings):
+    assert messages_for(settings, SPAM_TRESHOLD=0.9) == [
+        ("moderation.W001", "MODERATION has an unknown key 'SPAM_TRESHOLD'.")
+    ]
+
+
+@pytest.mark.parametrize("value", [1.5, -0.1, "0.8", True, None])
+def test_threshold_outside_0_1_is_e001(settings, value):
+    assert messages_for(settings, SPAM_THRESHOLD=value) == [
+        (
+            "moderation.E001",
+            f"MODERATION['SPAM_THRESHOLD'] must be a number between 0 and 1, not {value!r}.",
+        )
+    ]
+
+
+def test_ham_threshold_above_spam_threshold_is_e002(settings):
+    assert messages_for(settings, HAM_THRESHOLD=0.9, SPAM_THRESHOLD=0.5) == [
+        (
+            "moderation.E002",
+            "MODERATION['HAM_THRESHOLD'] (0.9) is above MODERATION['SPAM_THRESHOLD'] (0.5).",
+        )
+    ]
+
+
+@pytest.mark.parametrize("value", [0, -5, 2.5, "100"])
+def test_max_comment_length_must_be_a_positive_whole_number_e003(settings, value):
+    assert messages_for(settings, MAX_COMMENT_LENGTH=value) == [
+        (
+            "moderation.E003",
+            "MODERATION['MAX_COMMENT_LENGTH'] must be a whole number of at least 1, "
+            f"not {value!r}.",
+        )
+    ]
+
+
+def test_discard_flag_must_be_a_bool_e004(settings):
+    assert messages_for(settings, DISCARD_BLATANT_SPAM="yes") == [
+        ("moderation.E004", "MODERATION['DISCARD_BLATANT_SPAM'] must be True or False, not 'yes'.")
+    ]
+
+
+def test_missing_default_model_is_w002(settings, tmp_path):
+    settings.MODERATION = {**settings.MODERATION, "DEFAULT_MODEL_DIR": tmp_path}
+
+    [message] = check_default_model()
+
+    assert message.id == "moderation.W002"
+    assert message.msg == (
+        f"The default model folder {tmp_path} has no model.joblib or model.sha256; "
+        "until a model version is active, every comment will wait for review."
+    )
+
+
+def test_manage_py_check_fails_on_a_bad_threshold(settings):
+    settings.MODERATION = {**settings.MODERATION, "HAM_THRESHOLD": 2}
+
+    with pytest.raises(SystemCheckError, match="moderation.E001"):
+        call_command("check")

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import time_machine
+from django.test import Client
+
+from moderation.forms import sign_target
+from moderation.models import Comment, Status
+
+SPAM_TEXT = "Buy cheap viagra online at http://cheap-pills.example.com best prices no prescription"
+HAM_TEXT = "I think the council should publish the full budget before the vote, not after."
+POST_URL = "/comments/post/"
+
+
+def form_data(client, article, **fields):
+    """Load the article page like a browser and return the comment form's fields filled in."""
+    html = client.get(article.get_absolute_url()).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    data = {
+        "name": "Olga",
+        "email": "olga@example.org",
+        "website": "",
+        "comment": HAM_TEXT,
+        "token": token,
+        "next": article.get_absolute_url(),
+        "website_confirm": "",
+    }
+    csrf = client.cookies.get("csrftoken")
+    if csrf is not None:
+        data["csrfmiddlewaretoken"] = csrf.value
+    return {**data, **fields}
+
+
+@pytest.fixture
+def browser():
+    return Client(enforce_csrf_checks=True, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux) Test")
+
+
+def test_ham_posted_through_the_article_page_is_published_and_shown(
+    browser, article, active_model
+):
+    response = browser.post(POST_URL, form_data(browser, article), follow=True)
+
+    comment = Comment.objects.get()
+    assert comment.status == Status.APPROVED
+    assert comment.ip_address == "127.0.0.1"
+    assert comment.user_agent == "Mozilla/5.0 (X11; Linux) Test"
+    assert comment.permalink == "http://testserver" + article.get_absolute_url()
+    assert response.redirect_chain[-1][0] == article.get_absolute_url() + "#comments"
+    html = response.content.decode()
+    assert "Thanks, your comment is published." in html
+    assert HAM_TEXT in html
+
+
+def test_link_spam_posted_through_the_article_page_is_stored_as_spam_and_not_shown(
+    browser, article, active_model
+):
+    data = form_data(browser, article, comment=SPAM_TEXT, website="http://pills.example.com")
+
+    response = browser.post(POST_URL, data, follow=True)
+
+    comment = Comment.objects.get()
+    assert comment.status == Status.SPAM
+    assert comment.author_url == "http://pills.example.com"
+    html = response.content.decode()
+    assert "Thanks, your comment is awaiting moderation." in html
+    assert "cheap-pills" not in html
+
+
+def test_comment_is_kept_pending_and_reader_gets_normal_answer_without_a_model(
+    browser, article, no_model
+):
+    response = browser.post(POST_URL, form_data(browser, article), follow=True)
+
+    assert response.status_code == 200
+    assert Comment.objects.get().status == Status.PENDING
+    assert "Thanks, your comment is awaiting moderation." in response.content.decode()
+
+
+def test_post_without_csrf_token_is_refused(article, active_model):
+    browser = Client(enforce_csrf_checks=True)
+    data = form_data(browser, article)
+    data.pop("csrfmiddlewaretoken")
+
+    response = browser.post(POST_URL, data)
+
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_filled_honeypot_is_refused_with_a_message(browser, article, active_model):
+    data = form_data(browser, article, website_confirm="http://bot.example.com")
+
+    response = browser.post(POST_URL, data)
+
+    assert response.status_code == 400
+    assert "please leave the last field empty" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_too_fast_submit_is_refused_with_a_message(browser, article, active_model, settings):
+    settings.MODERATION = {**settings.MODERATION, "MIN_SUBMIT_SECONDS": 3}
+    with time_machine.travel(time.time(), tick=False):
+        data = form_data(browser, article)
+
+        response = browser.post(POST_URL, data)
+
+    assert response.status_code == 400
+    assert "That was quick!" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_human_paced_submit_passes_the_minimum_time(browser, article, active_model, settings):
+    settings.MODERATION = {**settings.MODERATION, "MIN_SUBMIT_SECONDS": 3}
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        data = form_data(browser, article)
+        traveller.shift(10)
+
+        response = browser.post(POST_URL, data)
+
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_expired_form_is_refused_and_offered_again_with_a_fresh_token(
+    browser, article, active_model
+):
+    with time_machine.travel(time.time() - 3 * 60 * 60, tick=False):
+        old = sign_target(article)
+    data = form_data(browser, article, token=old)
+
+    response = browser.post(POST_URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This form has expired." in html
+    assert old not in html
+    assert "Back to the article" in html
+    assert not Comment.objects.exists()
+
+
+def test_tampered_token_is_refused(browser, article, active_model):
+    data = form_data(browser, article)
+    data["token"] = data["token"][:-2] + "xx"
+
+    response = browser.post(POST_URL, data)
+
+    assert response.status_code == 400
+    assert "This form was tampered with." in response.content.decode()
+
+
+def test_overlong_comment_is_refused_with_the_limit_in_the_message(
+    browser, article, active_model, settings
+):
+    settings.MODERATION = {**settings.MODERATION, "MAX_COMMENT_LENGTH": 100}
+    data = form_data(browser, article, comment="x" * 101)
+
+    response = browser.post(POST_URL, data)
+
+    assert response.status_code == 400
+    assert "Ensure this value has at most 100 characters (it has 101)." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_missing_fields_are_named_on_the_error_page_and_input_is_escaped(
+    browser, article, active_model
+):
+    data = form_data(browser, article, name="", comment="<script>alert(1)</script>", email="x")
+
+    response = browser.post(POST_URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This field is required." in html
+    assert "Enter a valid email address." in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_next_pointing_off_site_falls_back_to_the_article(browser, article, active_model):
+    data = form_data(browser, article, next="https://evil.example.com/")
+
+    response = browser.post(POST_URL, data)
+
+    assert response["Location"] == article.get_absolute_url() + "#comments"
+
+
+def test_get_is_not_allowed_on_the_post_endpoint(client):
+    assert client.get(POST_URL).status_code == 405
+
+
+def test_published_comment_text_and_author_are_escaped_on_the_article_page(
+    browser, article, active_model
+):
+    data = form_data(
+        browser, article, name="<img src=x onerror=alert(1)>", comment="Nice <b>point</b> there"
+    )
+    browser.post(POST_URL, data)
+    Comment.objects.update(status=Status.APPROVED)
+
+    html = browser.get(article.get_absolute_url()).content.decode()
+
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Nice &lt;b&gt;point&lt;/b&gt; there" in html

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from moderation.classifier import artifacts
+from moderation.conf import SHIPPED_MODEL_DIR
+from moderation.features import CommentData
+from training.cli import main
+from training.datasets import datasets_dir
+
+
+def test_shipped_model_passes_its_checksum_and_separates_obvious_cases():
+    pipeline = artifacts.load_model(SHIPPED_MODEL_DIR, artifacts.read_checksum(SHIPPED_MODEL_DIR))
+
+    spam, ham = pipeline.predict_proba(
+        [
+            CommentData(
+                "Great article! Buy cheap replica watches at http://replica-watches.example.com "
+                "best prices, free shipping worldwide",
+                author_name="cheap replica watches",
+                author_url="http://replica-watches.example.com",
+            ),
+            CommentData(
+                "If the two leaders meet on Monday, I doubt anything will change for ordinary "
+                "people in Minsk. The last summit produced nothing but photographs.",
+                author_name="Anna K.",
+            ),
+        ]
+    )[:, 1]
+
+    assert spam >= 0.8
+    assert ham < 0.3
+
+
+def test_shipped_model_card_names_only_shippable_sources():
+    card = artifacts.read_card(SHIPPED_MODEL_DIR)
+
+    assert card["is_shippable"] is True
+    assert {s["name"] for s in card["sources"]} == {
+        "youtube",
+        "sms",
+        "wordpress",
+        "civil",
+        "wikipedia",
+    }
+    assert all(s["may_ship"] for s in card["sources"])
+    assert (SHIPPED_MODEL_DIR / "MODEL_CARD.md").read_text().startswith("# Model card:")
+
+
+@pytest.mark.datasets
+def test_shipped_model_is_reproduced_byte_for_byte_by_the_documented_command(tmp_path):
+    if not datasets_dir().is_dir():
+        pytest.skip(f"needs the shared datasets folder {datasets_dir()} (set MODERATION_DATASETS)")
+
+    assert main(["train", "--shipped", "--out", str(tmp_path / "model")]) == 0
+
+    assert artifacts.read_checksum(tmp_path / "model") == artifacts.read_checksum(
+        SHIPPED_MODEL_DIR
+    )
