@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -60,7 +61,7 @@ class CommentAdmin(admin.ModelAdmin):
         "score",
         "submitted_at",
     )
-    list_filter = ("status", "submitted_at", "content_type")
+    list_filter = ("status", "submitted_at", ("content_type", admin.RelatedOnlyFieldListFilter))
     search_fields = ("author_name", "author_email", "author_url", "content", "ip_address")
     list_per_page = 50
     date_hierarchy = "submitted_at"
@@ -111,8 +112,18 @@ class CommentAdmin(admin.ModelAdmin):
         "pk",
     )
 
+    class Media:
+        css = {"all": ["moderation/admin.css"]}
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
         return super().get_queryset(request).prefetch_related("content_object")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        return super().changelist_view(  # type: ignore[return-value]
+            request, {"title": "Comment review queue", **(extra_context or {})}
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from readers, not from the admin

@@ -39,9 +39,7 @@ def browser():
     return Client(enforce_csrf_checks=True, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux) Test")
 
 
-def test_ham_posted_through_the_article_page_is_published_and_shown(
-    browser, article, active_model
-):
+def test_ham_posted_through_the_article_page_is_published_and_shown(browser, article, active_model):
     response = browser.post(POST_URL, form_data(browser, article), follow=True)
 
     comment = Comment.objects.get()

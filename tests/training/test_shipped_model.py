@@ -54,6 +54,4 @@ def test_shipped_model_is_reproduced_byte_for_byte_by_the_documented_command(tmp
 
     assert main(["train", "--shipped", "--out", str(tmp_path / "model")]) == 0
 
-    assert artifacts.read_checksum(tmp_path / "model") == artifacts.read_checksum(
-        SHIPPED_MODEL_DIR
-    )
+    assert artifacts.read_checksum(tmp_path / "model") == artifacts.read_checksum(SHIPPED_MODEL_DIR)
