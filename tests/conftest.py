@@ -12,6 +12,7 @@ from moderation.classifier.pipeline import build_pipeline
 from moderation.classifier.registry import activate_model, register_model
 from moderation.features import CommentData
 from tests.examples import HAM, SPAM
+from tests.factories import ArticleFactory
 
 
 @pytest.fixture(scope="session")
@@ -41,13 +42,9 @@ def no_model(db, settings, tmp_path):
 
 @pytest.fixture
 def article(db):
-    from site_demo.articles.models import Article
-
-    return Article.objects.create(
+    return ArticleFactory(
         title="Lukashenko will meet with Putin in Russia on Monday",
         slug="lukashenko-putin-monday",
         section="World",
         standfirst="The two leaders are expected to discuss trade and security.",
-        body="First paragraph.\n\nSecond paragraph.",
-        author_name="Staff reporter",
     )

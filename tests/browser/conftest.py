@@ -1,4 +1,4 @@
-"""Playwright driving Debian's Chromium against live_server (Playwright cannot fetch a browser here)."""
+"""Playwright driving Debian's Chromium against live_server (it cannot fetch its own browser)."""
 
 from __future__ import annotations
 

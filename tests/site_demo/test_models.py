@@ -5,17 +5,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from site_demo.articles.models import Article
+from tests.factories import ArticleFactory
 
 
 def make_article(slug, **fields):
-    defaults = {
-        "title": slug.replace("-", " ").title(),
-        "section": "Science",
-        "standfirst": "A short summary.",
-        "body": "A paragraph.",
-        "author_name": "Staff reporter",
-    }
-    return Article.objects.create(slug=slug, **{**defaults, **fields})
+    return ArticleFactory(slug=slug, **fields)
 
 
 def test_article_url_is_articles_slug(article):

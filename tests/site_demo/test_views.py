@@ -3,16 +3,11 @@ from __future__ import annotations
 from moderation.forms import sign_target
 from moderation.models import Comment, Status
 from site_demo.articles.seed import load_demo_content
+from tests.factories import CommentFactory
 
 
 def add_comment(article, content, status):
-    return Comment.objects.create(
-        content_object=article,
-        author_name="Reader",
-        author_email="reader@example.org",
-        content=content,
-        status=status,
-    )
+    return CommentFactory(content_object=article, content=content, status=status)
 
 
 def test_home_lists_seeded_articles_newest_first(client, active_model):
