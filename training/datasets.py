@@ -12,7 +12,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from moderation.features import CommentData, normalize_text
@@ -24,7 +24,7 @@ DATASETS_ENV = "MODERATION_DATASETS"
 _CSV_FIELD_LIMIT = 2**31 - 1
 
 # Kinds `load_spec` accepts whose licence lets a shipped model learn from them.
-SHIPPED_SOURCES = ("youtube", "sms", "wordpress", "civil", "wikipedia")
+SHIPPED_SOURCES = ("youtube", "sms", "wordpress", "civil", "wikipedia", "written")
 
 _LABELS = {"1": 1, "1.0": 1, "spam": 1, "true": 1, "0": 0, "0.0": 0, "ham": 0, "false": 0}
 
@@ -343,6 +343,15 @@ def load_jsonl(path: str | Path | None = None, *, may_ship: bool = False) -> Dat
     return rows.build(_generic_name(path), may_ship=may_ship)
 
 
+WRITTEN_CORPUS = Path(__file__).resolve().parent / "corpus" / "hamlet_written.jsonl"
+
+
+def load_written(path: str | Path | None = None) -> Dataset:
+    """Load the comments the project wrote itself (training/corpus/README.md); may ship."""
+    dataset = load_jsonl(path or WRITTEN_CORPUS, may_ship=True)
+    return replace(dataset, name="written")
+
+
 LOADERS: dict[str, Callable[..., Dataset]] = {
     "youtube": load_youtube,
     "sms": load_sms,
@@ -353,6 +362,7 @@ LOADERS: dict[str, Callable[..., Dataset]] = {
     "datacamp": load_datacamp,
     "csv": load_csv,
     "jsonl": load_jsonl,
+    "written": load_written,
 }
 
 

@@ -543,7 +543,7 @@ def test_load_spec_rejects_an_unknown_kind():
 
     assert str(excinfo.value) == (
         "Unknown dataset kind 'reddit' (known: youtube, sms, wordpress, civil, wikipedia, c3, "
-        "datacamp, csv, jsonl)."
+        "datacamp, csv, jsonl, written)."
     )
 
 
@@ -658,3 +658,11 @@ def test_real_civil_comments_hold_three_known_spam_rows(real_datasets):
 def test_real_c3_and_datacamp_group_by_article(real_datasets):
     assert len(set(load_c3().groups)) == 411
     assert len(set(load_datacamp().groups)) == 83
+
+
+def test_written_corpus_is_shippable_and_balanced():
+    dataset = load_spec("written")
+
+    assert dataset.name == "written"
+    assert dataset.may_ship is True
+    assert (len(dataset), sum(dataset.labels)) == (400, 200)
