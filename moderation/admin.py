@@ -13,12 +13,6 @@ from django.utils.safestring import SafeString
 
 from moderation import decisions
 from moderation.models import Action, Comment, Decision, ModelVersion, Status
-from moderation.verdicts import verdict_for
-
-
-def score_band(score: float | None) -> str:
-    """Return the verdict band a spam probability falls in under the configured thresholds."""
-    return "unscored" if score is None else verdict_for(score).value
 
 
 class DecisionInline(admin.TabularInline):
@@ -157,7 +151,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Spam score", ordering="spam_score")
     def score(self, comment: Comment) -> SafeString:
-        band = score_band(comment.spam_score)
+        # The band is the classifier's verdict when it scored the comment.
+        band = comment.verdict or "unscored"
         shown = "–" if comment.spam_score is None else f"{comment.spam_score:.2f}"
         return format_html('<span class="score score-{}">{} {}</span>', band, shown, band)
 

@@ -27,14 +27,19 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
         )
     for key in _PROBABILITIES:
         value = conf[key]
+        if value is None and key != "DISCARD_THRESHOLD":
+            continue  # the active model's own threshold
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             messages.append(
                 Error(
-                    f"MODERATION[{key!r}] must be a number between 0 and 1, not {value!r}.",
+                    f"MODERATION[{key!r}] must be a number between 0 and 1"
+                    + (", or None for the model's own" if key != "DISCARD_THRESHOLD" else "")
+                    + f", not {value!r}.",
                     id="moderation.E001",
                 )
             )
-    if not messages and conf["HAM_THRESHOLD"] > conf["SPAM_THRESHOLD"]:
+    ham, spam = conf["HAM_THRESHOLD"], conf["SPAM_THRESHOLD"]
+    if not messages and ham is not None and spam is not None and ham > spam:
         messages.append(
             Error(
                 f"MODERATION['HAM_THRESHOLD'] ({conf['HAM_THRESHOLD']}) is above "

@@ -16,14 +16,14 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,
     "DISCARD_BLATANT_SPAM": False,  # delete (after logging) spam scoring >= DISCARD_THRESHOLD
     "DISCARD_THRESHOLD": 0.99,  # probability
-    "HAM_THRESHOLD": 0.30,  # probability; below it a comment is published
+    "HAM_THRESHOLD": None,  # probability below which a comment is published; None: the model's
     "HONEYPOT_FIELD": "website_confirm",  # hidden form field that only bots fill in
     "MAX_COMMENT_LENGTH": 5000,  # characters
     "MAX_FORM_AGE": 2 * 60 * 60,  # seconds a rendered form stays valid
     "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
     "PRIVACY_URL": None,  # URL of the site's privacy page, linked under the comment form
     "PRODUCT_NAME": "Hamlet",  # shown in the notice under the comment form
-    "SPAM_THRESHOLD": 0.80,  # probability; at or above it a comment is filed as spam
+    "SPAM_THRESHOLD": None,  # probability from which a comment is spam; None: the model's
 }
 
 

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from moderation.verdicts import Verdict
+
 
 class Status(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -54,6 +56,8 @@ class Comment(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    # What the classifier said at submission, kept when a moderator later changes the status.
+    verdict = models.CharField(max_length=16, choices=Verdict, blank=True)
     spam_score = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=64, blank=True)
 

@@ -69,13 +69,14 @@ def submit_comment(target: models.Model, **fields: Any) -> Submission:
 
 
 def _apply_verdict(comment: Comment, score: Score) -> Submission:
-    verdict = verdict_for(score.spam_probability)
+    verdict = verdict_for(score.spam_probability, score.thresholds)
     status, action = _STATUS_FOR_VERDICT[verdict]
     with transaction.atomic():
         comment.status = status
+        comment.verdict = verdict
         comment.spam_score = score.spam_probability
         comment.model_version = score.model_version
-        comment.save(update_fields=["status", "spam_score", "model_version"])
+        comment.save(update_fields=["status", "verdict", "spam_score", "model_version"])
         Decision.objects.create(
             comment=comment,
             source=Source.CLASSIFIER,

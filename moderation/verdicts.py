@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
 
 
@@ -13,12 +14,21 @@ class Verdict(models.TextChoices):
     SPAM = "spam", "Spam"
 
 
-def verdict_for(spam_probability: float) -> Verdict:
-    """Return the verdict the configured thresholds give `spam_probability`."""
+def effective_thresholds(model: Thresholds) -> Thresholds:
+    """Return the model's thresholds with any set in MODERATION taking their place."""
     conf = get_settings()
-    if spam_probability >= conf["SPAM_THRESHOLD"]:
+    return Thresholds(
+        ham=model.ham if conf["HAM_THRESHOLD"] is None else conf["HAM_THRESHOLD"],
+        spam=model.spam if conf["SPAM_THRESHOLD"] is None else conf["SPAM_THRESHOLD"],
+    )
+
+
+def verdict_for(spam_probability: float, model_thresholds: Thresholds) -> Verdict:
+    """Return the verdict for `spam_probability` under the model's (or configured) thresholds."""
+    thresholds = effective_thresholds(model_thresholds)
+    if spam_probability >= thresholds.spam:
         return Verdict.SPAM
-    if spam_probability < conf["HAM_THRESHOLD"]:
+    if spam_probability < thresholds.ham:
         return Verdict.HAM
     return Verdict.PENDING
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -48,3 +49,17 @@ def article(db):
         section="World",
         standfirst="The two leaders are expected to discuss trade and security.",
     )
+
+
+@pytest.fixture
+def tiny_jsonl(tmp_path):
+    """A JSONL corpus of the hand-written examples, three times over with small variations."""
+    path = tmp_path / "tiny.jsonl"
+    rows = [
+        {"text": f"{text} {suffix}", "label": label}
+        for suffix in ("", "really", "today")
+        for label, texts in (("spam", SPAM), ("ham", HAM))
+        for text in texts
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    return path

@@ -8,10 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tqdm import tqdm
+
 from moderation.classifier import artifacts
-from moderation.conf import DEFAULTS, SHIPPED_MODEL_DIR
+from moderation.classifier.metrics import spam_metrics
+from moderation.classifier.thresholds import card_thresholds
+from moderation.conf import SHIPPED_MODEL_DIR
 from training.datasets import SHIPPED_SOURCES, DatasetError, load_spec
-from training.metrics import spam_metrics
+from training.report import run_report
 from training.train import train_model
 
 
@@ -38,6 +42,21 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", action="append", metavar="KIND:PATH", required=True)
     evaluate.add_argument("--threshold", type=float, help="spam threshold (default: the card's)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
+    report = commands.add_parser(
+        "report", help="cross-validation, leave-one-source-out and evaluation-only sets, with plots"
+    )
+    report.add_argument("--out", type=Path, required=True, help="folder for the report files")
+    report.add_argument("--folds", type=int, default=5)
+    report.add_argument(
+        "--model",
+        type=Path,
+        help="trained model folder to evaluate on the held-out sets; "
+        "its card gets the results (default: train one on the shippable corpora)",
+    )
+    report.add_argument(
+        "--skip-corpora", action="store_true", help="skip leaving out each whole corpus"
+    )
     return parser
 
 
@@ -46,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "train":
             return _train(args)
+        if args.command == "report":
+            return _report(args)
         return _evaluate(args)
     except (DatasetError, artifacts.ModelLoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -75,9 +96,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     directory = SHIPPED_MODEL_DIR if args.model == "default" else Path(args.model)
     pipeline = artifacts.load_model(directory, artifacts.read_checksum(directory))
     card = artifacts.read_card(directory)
-    threshold = args.threshold or card.get("spam_threshold", DEFAULTS["SPAM_THRESHOLD"])
+    threshold = args.threshold or card_thresholds(card).spam
     report = {}
-    for spec in args.data:
+    for spec in tqdm(args.data, desc="evaluating", unit="dataset"):
         dataset = load_spec(spec)
         probabilities = pipeline.predict_proba(dataset.comments)[:, 1]
         report[dataset.name] = spam_metrics(dataset.labels, probabilities, threshold)
@@ -89,4 +110,16 @@ def _evaluate(args: argparse.Namespace) -> int:
                 f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items()
             )
             print(f"{name}: {shown}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    results = run_report(
+        args.out, folds=args.folds, model=args.model, skip_corpora=args.skip_corpora
+    )
+    for target in results["targets"]:
+        value = "n/a" if target["value"] is None else f"{target['value']:.4f}"
+        met = "met " if target["met"] else "MISS"
+        print(f"{met}  {target['target']}: {value} (goal {target['goal']})")
+    print(f"Wrote {args.out / 'EVALUATION.md'}")
     return 0

@@ -352,6 +352,21 @@ def load_written(path: str | Path | None = None) -> Dataset:
     return replace(dataset, name="written")
 
 
+def load_site(path: str | Path | None = None) -> Dataset:
+    """Load the site's moderator-labelled comments from its database (needs Django set up)."""
+    if path:
+        raise DatasetError("The 'site' kind reads the database; it takes no path.")
+    from moderation.labels import labelled_comments
+
+    rows = _Builder()
+    for comment, label in labelled_comments():
+        rows.add(comment, label)
+    if not rows.comments:
+        raise DatasetError("The site has no moderator-labelled comments yet.")
+    # A site's readers' comments are its own data: never shipped in a model of the project's.
+    return rows.build("site", may_ship=False)
+
+
 LOADERS: dict[str, Callable[..., Dataset]] = {
     "youtube": load_youtube,
     "sms": load_sms,
@@ -363,6 +378,7 @@ LOADERS: dict[str, Callable[..., Dataset]] = {
     "csv": load_csv,
     "jsonl": load_jsonl,
     "written": load_written,
+    "site": load_site,
 }
 
 

@@ -1,4 +1,4 @@
-"""Fit build_pipeline() on datasets: a grouped hold-out for the card's metrics, then a final fit."""
+"""Fit build_pipeline() on datasets, choose thresholds out of fold, save model folder + card."""
 
 from __future__ import annotations
 
@@ -12,18 +12,29 @@ from typing import Any
 import joblib
 import numpy as np
 import sklearn
-from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import Pipeline
 from tqdm import tqdm
 
 from moderation.classifier.artifacts import read_card, save_model
+from moderation.classifier.metrics import metrics_by_source
 from moderation.classifier.pipeline import build_pipeline
-from moderation.conf import DEFAULTS
+from moderation.classifier.thresholds import Thresholds, choose_thresholds
 from training.datasets import Dataset, concat, text_group
-from training.metrics import metrics_by_source
 from training.model_card import write_model_card
 
 RANDOM_STATE = 0
+TARGET_FPR = 0.01
+REVIEW_RATE = 0.05
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """A fitted pipeline, its thresholds, and the out-of-fold probability of every row."""
+
+    pipeline: Pipeline
+    thresholds: Thresholds
+    oof_probabilities: np.ndarray
+    sources: list[str]
 
 
 @dataclass(frozen=True)
@@ -33,77 +44,113 @@ class TrainResult:
     card: dict[str, Any]
 
 
-def fit(dataset: Dataset) -> Pipeline:
-    """Return build_pipeline() fitted on every row of `dataset`."""
-    pipeline = build_pipeline(random_state=RANDOM_STATE)
-    pipeline.fit(dataset.comments, np.asarray(dataset.labels))
-    return pipeline
+def row_sources(datasets: list[Dataset]) -> list[str]:
+    """Return the source name of every row of concat(datasets), in order."""
+    return [d.name for d in datasets for _ in range(len(d))]
+
+
+def source_weights(sources: list[str]) -> np.ndarray:
+    """Return row weights that give every source the same total weight (mean weight 1).
+
+    Without them the 30,000 easy news and talk-page ham rows outweigh the smaller, harder
+    YouTube and SMS sets, and the model learns little from them. Returns shape (n_rows,).
+    """
+    names, inverse, counts = np.unique(sources, return_inverse=True, return_counts=True)
+    weights = 1.0 / counts[inverse]
+    return weights / weights.mean()
+
+
+def fit_datasets(
+    datasets: list[Dataset],
+    *,
+    target_fpr: float = TARGET_FPR,
+    review_rate: float = REVIEW_RATE,
+    **pipeline_params: Any,
+) -> FitResult:
+    """Fit the pipeline on every row and choose thresholds from its out-of-fold probabilities.
+
+    Returns oof_probabilities of shape (n_rows,), in the order of concat(datasets).
+    """
+    data = concat(datasets)
+    labels = np.asarray(data.labels)
+    if len(set(data.labels)) < 2:
+        raise ValueError("Training needs both spam and ham rows; the data given has one class.")
+    pipeline = build_pipeline(random_state=RANDOM_STATE, **pipeline_params)
+    # Identical texts (copy-pasted spam, stock replies) stay in one calibration fold.
+    groups = [text_group(c.content) for c in data.comments]
+    sources = row_sources(datasets)
+    pipeline.fit(
+        data.comments,
+        labels,
+        classifier__groups=groups,
+        classifier__sample_weight=source_weights(sources),
+    )
+    classifier = pipeline.named_steps["classifier"]
+    oof = classifier.oof_probabilities_
+    del classifier.oof_probabilities_  # needed here only; it would bloat the model file
+    thresholds = choose_thresholds(
+        oof, labels, sources, target_fpr=target_fpr, review_rate=review_rate
+    )
+    return FitResult(pipeline, thresholds, oof, sources)
 
 
 def train_model(
-    datasets: list[Dataset], out: Path, *, holdout: float = 0.2, is_shippable: bool = True
+    datasets: list[Dataset],
+    out: Path,
+    *,
+    is_shippable: bool = True,
+    target_fpr: float = TARGET_FPR,
+    review_rate: float = REVIEW_RATE,
 ) -> TrainResult:
-    """Measure on a grouped hold-out, refit on everything, and save model + card in `out`."""
-    data = concat(datasets)
-    if len(set(data.labels)) < 2:
-        raise ValueError("Training needs both spam and ham rows; the data given has one class.")
+    """Fit on `datasets`, and save the model, its checksum and its card in `out`."""
     started = time.perf_counter()
-    with tqdm(total=3, desc="training", unit="step") as progress:
-        progress.set_postfix_str("hold-out fit")
-        splitter = GroupShuffleSplit(n_splits=1, test_size=holdout, random_state=RANDOM_STATE)
-        # Identical texts (copy-pasted spam, stock replies) stay on one side of the split.
-        groups = [text_group(c.content) for c in data.comments]
-        train_idx, test_idx = next(splitter.split(data.comments, groups=groups))
-        held_out = data.subset(test_idx.tolist())
-        probe = fit(data.subset(train_idx.tolist()))
+    with tqdm(total=2, desc="training", unit="step") as progress:
+        progress.set_postfix_str("fit + out-of-fold calibration")
+        result = fit_datasets(datasets, target_fpr=target_fpr, review_rate=review_rate)
         progress.update()
-
-        progress.set_postfix_str("hold-out metrics")
-        threshold = float(DEFAULTS["SPAM_THRESHOLD"])
-        probabilities = probe.predict_proba(held_out.comments)[:, 1]
-        sources = [d.name for d in datasets for _ in range(len(d))]
-        holdout_metrics = metrics_by_source(
-            held_out.labels, probabilities, [sources[i] for i in test_idx], threshold
-        )
+        progress.set_postfix_str("save")
+        labels = concat(datasets).labels
+        card: dict[str, Any] = {
+            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "is_shippable": is_shippable,
+            "sources": [
+                {
+                    "name": d.name,
+                    "rows": len(d),
+                    "spam": int(sum(d.labels)),
+                    "ham": len(d) - int(sum(d.labels)),
+                    "may_ship": d.may_ship,
+                    "files": [{"name": name, "sha256": sha} for name, sha in d.files],
+                }
+                for d in datasets
+            ],
+            "pipeline": _describe(result.pipeline),
+            "target_fpr": target_fpr,
+            "review_rate": review_rate,
+            "ham_threshold": round(result.thresholds.ham, 6),
+            "spam_threshold": round(result.thresholds.spam, 6),
+            "metrics": {
+                "out_of_fold": metrics_by_source(
+                    labels, result.oof_probabilities, result.sources, result.thresholds.spam
+                )
+            },
+            "training_seconds": round(time.perf_counter() - started, 1),
+            "versions": {
+                "python": platform.python_version(),
+                "scikit-learn": sklearn.__version__,
+                "numpy": np.__version__,
+                "joblib": joblib.__version__,
+            },
+        }
+        sha256 = save_model(result.pipeline, out, card)
         progress.update()
-
-        progress.set_postfix_str("final fit")
-        pipeline = fit(data)
-        progress.update()
-
-    card: dict[str, Any] = {
-        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "is_shippable": is_shippable,
-        "sources": [
-            {
-                "name": d.name,
-                "rows": len(d),
-                "spam": int(sum(d.labels)),
-                "ham": len(d) - int(sum(d.labels)),
-                "may_ship": d.may_ship,
-                "files": [{"name": name, "sha256": sha} for name, sha in d.files],
-            }
-            for d in datasets
-        ],
-        "pipeline": _describe(pipeline),
-        "spam_threshold": threshold,
-        "metrics": {"holdout": holdout_metrics, "holdout_fraction": holdout},
-        "training_seconds": round(time.perf_counter() - started, 1),
-        "versions": {
-            "python": platform.python_version(),
-            "scikit-learn": sklearn.__version__,
-            "numpy": np.__version__,
-            "joblib": joblib.__version__,
-        },
-    }
-    sha256 = save_model(pipeline, out, card)
     card = read_card(out)
     write_model_card(out, card)
     return TrainResult(out, sha256, card)
 
 
 def _describe(pipeline: Pipeline) -> dict[str, Any]:
-    """Return the non-default parameters of each pipeline step, as JSON-safe values."""
+    """Return the parameters that define the model, as JSON-safe strings."""
     params = pipeline.get_params(deep=True)
-    keep = ("ngram_range", "analyzer", "min_df", "max_features", "C", "class_weight")
+    keep = ("ngram_range", "analyzer", "min_df", "max_features", "C", "class_weight", "n_splits")
     return {k: repr(v) for k, v in params.items() if k.rsplit("__", 1)[-1] in keep}

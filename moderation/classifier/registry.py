@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moderation.classifier import artifacts
+from moderation.classifier.thresholds import Thresholds, card_thresholds
 from moderation.conf import get_settings
 from moderation.models import ModelVersion
 from moderation.signals import model_version_activated
@@ -21,6 +22,7 @@ class ModelSource:
     version: str
     directory: Path
     sha256: str
+    thresholds: Thresholds
 
 
 def shipped_model_source() -> ModelSource:
@@ -31,6 +33,7 @@ def shipped_model_source() -> ModelSource:
         version=str(card.get("version", "default")),
         directory=directory,
         sha256=artifacts.read_checksum(directory),
+        thresholds=card_thresholds(card),
     )
 
 
@@ -39,7 +42,9 @@ def active_model_source() -> ModelSource:
     active = ModelVersion.objects.filter(is_active=True).first()
     if active is None:
         return shipped_model_source()
-    return ModelSource(active.version, Path(active.path), active.sha256)
+    return ModelSource(
+        active.version, Path(active.path), active.sha256, card_thresholds(active.card)
+    )
 
 
 def register_model(directory: Path, *, version: str | None = None) -> ModelVersion:

@@ -10,6 +10,7 @@ from sklearn.pipeline import Pipeline
 
 from moderation.classifier import artifacts
 from moderation.classifier.registry import ModelSource, active_model_source
+from moderation.classifier.thresholds import Thresholds
 from moderation.features import CommentData
 
 
@@ -17,6 +18,7 @@ from moderation.features import CommentData
 class Score:
     spam_probability: float
     model_version: str
+    thresholds: Thresholds  # the model's own, before any MODERATION override
 
 
 _loaded: dict[tuple[Path, str], Pipeline] = {}
@@ -37,7 +39,7 @@ def score_comments(comments: list[CommentData]) -> list[Score]:
     """Return one Score per comment, all from the same model."""
     source = active_model_source()
     probabilities = load_pipeline(source).predict_proba(comments)[:, 1]
-    return [Score(float(p), source.version) for p in probabilities]
+    return [Score(float(p), source.version, source.thresholds) for p in probabilities]
 
 
 def score_comment(comment: CommentData) -> Score:

@@ -22,14 +22,28 @@ def test_unknown_key_is_w001(settings):
     ]
 
 
-@pytest.mark.parametrize("value", [1.5, -0.1, "0.8", True, None])
+@pytest.mark.parametrize("value", [1.5, -0.1, "0.8", True])
 def test_threshold_outside_0_1_is_e001(settings, value):
     assert messages_for(settings, SPAM_THRESHOLD=value) == [
         (
             "moderation.E001",
-            f"MODERATION['SPAM_THRESHOLD'] must be a number between 0 and 1, not {value!r}.",
+            "MODERATION['SPAM_THRESHOLD'] must be a number between 0 and 1, or None for the "
+            f"model's own, not {value!r}.",
         )
     ]
+
+
+def test_discard_threshold_may_not_be_none_e001(settings):
+    assert messages_for(settings, DISCARD_THRESHOLD=None) == [
+        (
+            "moderation.E001",
+            "MODERATION['DISCARD_THRESHOLD'] must be a number between 0 and 1, not None.",
+        )
+    ]
+
+
+def test_thresholds_left_to_the_model_pass(settings):
+    assert messages_for(settings, HAM_THRESHOLD=None, SPAM_THRESHOLD=None) == []
 
 
 def test_ham_threshold_above_spam_threshold_is_e002(settings):

@@ -543,7 +543,7 @@ def test_load_spec_rejects_an_unknown_kind():
 
     assert str(excinfo.value) == (
         "Unknown dataset kind 'reddit' (known: youtube, sms, wordpress, civil, wikipedia, c3, "
-        "datacamp, csv, jsonl, written)."
+        "datacamp, csv, jsonl, written, site)."
     )
 
 

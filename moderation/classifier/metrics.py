@@ -1,4 +1,4 @@
-"""Spam-detection metrics at one threshold, overall and per source."""
+"""Spam-detection metrics at one threshold, overall and per source (training and retraining)."""
 
 from __future__ import annotations
 
