@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.core import checks
 from django.core.signals import setting_changed
+from django.db.models.signals import post_delete, post_save
 
 
 class ModerationConfig(AppConfig):
@@ -14,8 +15,17 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from moderation import checks as moderation_checks
+        from moderation.classifier.registry import forget_active_model
         from moderation.conf import clear_settings_cache
+        from moderation.models import ModelVersion
+        from moderation.signals import model_version_activated
 
         checks.register(moderation_checks.check_settings)
         checks.register(moderation_checks.check_default_model)
         setting_changed.connect(clear_settings_cache, dispatch_uid="moderation.conf")
+        setting_changed.connect(forget_active_model, dispatch_uid="moderation.model.settings")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_active_model, sender=ModelVersion, dispatch_uid="moderation.model"
+            )
+        model_version_activated.connect(forget_active_model, dispatch_uid="moderation.model")

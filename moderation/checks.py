@@ -48,6 +48,15 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 id="moderation.E002",
             )
         )
+    interval = conf["MODEL_CHECK_INTERVAL"]
+    if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
+        messages.append(
+            Error(
+                f"MODERATION['MODEL_CHECK_INTERVAL'] must be a number of seconds (0 or more), "
+                f"not {interval!r}.",
+                id="moderation.E005",
+            )
+        )
     for key in (*_POSITIVE_INTS, "MIN_SUBMIT_SECONDS"):
         value = conf[key]
         minimum = 0 if key == "MIN_SUBMIT_SECONDS" else 1

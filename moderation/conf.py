@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_COMMENT_LENGTH": 5000,  # characters
     "MAX_FORM_AGE": 2 * 60 * 60,  # seconds a rendered form stays valid
     "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
+    "MODEL_CHECK_INTERVAL": 2.0,  # seconds a process trusts its last look at the active model
     "PRIVACY_URL": None,  # URL of the site's privacy page, linked under the comment form
     "PRODUCT_NAME": "Hamlet",  # shown in the notice under the comment form
     "SPAM_THRESHOLD": None,  # probability from which a comment is spam; None: the model's

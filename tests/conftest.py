@@ -10,10 +10,18 @@ import pytest
 
 from moderation.classifier.artifacts import save_model
 from moderation.classifier.pipeline import build_pipeline
-from moderation.classifier.registry import activate_model, register_model
+from moderation.classifier.registry import activate_model, forget_active_model, register_model
 from moderation.features import CommentData
 from tests.examples import HAM, SPAM
 from tests.factories import ArticleFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_model_lookup():
+    """Each test's database starts without the previous test's rows: forget the cached lookup."""
+    forget_active_model()
+    yield
+    forget_active_model()
 
 
 @pytest.fixture(scope="session")

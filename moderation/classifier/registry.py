@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,14 +39,33 @@ def shipped_model_source() -> ModelSource:
     )
 
 
+# (time of the lookup, its result): every comment is scored by the active model, and
+# asking the database each time would cost more than scoring. Other processes see a newly
+# activated version within MODEL_CHECK_INTERVAL; this one at once (forget_active_model).
+_active: tuple[float, ModelSource] | None = None
+
+
 def active_model_source() -> ModelSource:
     """Return the active ModelVersion's file, or the shipped default when none is active."""
+    global _active
+    now = time.time()
+    if _active is not None and now - _active[0] < get_settings()["MODEL_CHECK_INTERVAL"]:
+        return _active[1]
     active = ModelVersion.objects.filter(is_active=True).first()
     if active is None:
-        return shipped_model_source()
-    return ModelSource(
-        active.version, Path(active.path), active.sha256, card_thresholds(active.card)
-    )
+        source = shipped_model_source()
+    else:
+        source = ModelSource(
+            active.version, Path(active.path), active.sha256, card_thresholds(active.card)
+        )
+    _active = (now, source)
+    return source
+
+
+def forget_active_model(**kwargs: Any) -> None:
+    """Make the next active_model_source() ask the database (connected to model changes)."""
+    global _active
+    _active = None
 
 
 def register_model(directory: Path, *, version: str | None = None) -> ModelVersion:

@@ -39,12 +39,25 @@ def load_scorer(source: ModelSource) -> Scorer:
         return _loaded[key]
 
 
+# Up to this many comments the LinearScorer is faster; beyond it scikit-learn's vectorised
+# batch path wins (bench/scoring_speed.py measures both).
+_FEW = 4
+
+
 def _scorer_for(pipeline: Pipeline) -> Scorer:
+    def with_pipeline(comments: list[CommentData]) -> list[float]:
+        probabilities: list[float] = pipeline.predict_proba(comments)[:, 1].tolist()
+        return probabilities
+
     try:
-        return LinearScorer.from_pipeline(pipeline).score_many
+        linear = LinearScorer.from_pipeline(pipeline)
     except ValueError:
-        # A pipeline of another shape (trained elsewhere): scikit-learn's own, slower path.
-        return lambda comments: pipeline.predict_proba(comments)[:, 1].tolist()
+        return with_pipeline  # a pipeline of another shape, trained elsewhere
+
+    def score(comments: list[CommentData]) -> list[float]:
+        return linear.score_many(comments) if len(comments) <= _FEW else with_pipeline(comments)
+
+    return score
 
 
 def score_comments(comments: list[CommentData]) -> list[Score]:

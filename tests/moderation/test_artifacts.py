@@ -87,3 +87,34 @@ def test_activate_spam_model_rejects_a_corrupt_folder(db, tiny_model_dir, tmp_pa
         call_command("activate_spam_model", str(broken))
 
     assert not ModelVersion.objects.exists()
+
+
+def test_activation_is_seen_at_once_in_this_process(db, tiny_model_dir, settings):
+    from moderation.classifier.registry import active_model_source
+
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 3600}
+    before = active_model_source()
+
+    call_command("activate_spam_model", str(tiny_model_dir))
+
+    assert before.version != "tiny-test-model"
+    assert active_model_source().version == "tiny-test-model"
+
+
+def test_other_processes_look_again_after_the_check_interval(db, tiny_model_dir, settings):
+    import time_machine
+
+    from moderation.classifier.registry import active_model_source, register_model
+
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 2}
+    version = register_model(tiny_model_dir)
+    with time_machine.travel(0, tick=False) as traveller:
+        first = active_model_source()
+        # As another process would: the row changes without this process's signals firing.
+        ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+        cached = active_model_source()
+        traveller.shift(3)
+        fresh = active_model_source()
+
+    assert first.version == cached.version != "tiny-test-model"
+    assert fresh.version == "tiny-test-model"

@@ -89,3 +89,14 @@ def test_manage_py_check_fails_on_a_bad_threshold(settings):
 
     with pytest.raises(SystemCheckError, match="moderation.E001"):
         call_command("check")
+
+
+@pytest.mark.parametrize("value", [-1, "2", None])
+def test_model_check_interval_must_be_seconds_e005(settings, value):
+    assert messages_for(settings, MODEL_CHECK_INTERVAL=value) == [
+        (
+            "moderation.E005",
+            "MODERATION['MODEL_CHECK_INTERVAL'] must be a number of seconds (0 or more), "
+            f"not {value!r}.",
+        )
+    ]

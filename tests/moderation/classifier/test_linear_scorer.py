@@ -46,3 +46,14 @@ def test_a_pipeline_of_another_shape_is_refused():
 
     with pytest.raises(ValueError, match="Not a pipeline built by build_pipeline"):
         LinearScorer.from_pipeline(other)
+
+
+def test_scoring_gives_the_same_probability_one_by_one_and_in_a_batch(active_model):
+    from moderation.classifier.scoring import score_comments
+
+    comments = [CommentData(t) for t in SPAM[:5] + HAM[:5]]
+
+    batch = [s.spam_probability for s in score_comments(comments)]
+    singles = [score_comments([c])[0].spam_probability for c in comments]
+
+    assert np.allclose(batch, singles, atol=1e-6)
