@@ -11,12 +11,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from moderation.classifier import artifacts
-from moderation.classifier.metrics import spam_metrics
+from moderation.classifier.metrics import metrics_by_source, spam_metrics
 from moderation.classifier.thresholds import card_thresholds
 from moderation.conf import SHIPPED_MODEL_DIR
-from training.datasets import SHIPPED_SOURCES, DatasetError, load_spec
+from training.datasets import SHIPPED_SOURCES, DatasetError, concat, load_spec
 from training.report import run_report
-from training.train import train_model
+from training.train import fit_datasets, train_model
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--threshold", type=float, help="spam threshold (default: the card's)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
 
+    select = commands.add_parser(
+        "select", help="compare regularisation strengths C by grouped out-of-fold metrics"
+    )
+    select.add_argument("--C", type=float, nargs="+", default=[4.0, 16.0, 64.0])
+    select.add_argument("--data", action="append", metavar="KIND:PATH", default=[])
+
     report = commands.add_parser(
         "report", help="cross-validation, leave-one-source-out and evaluation-only sets, with plots"
     )
@@ -67,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _train(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "select":
+            return _select(args)
         return _evaluate(args)
     except (DatasetError, artifacts.ModelLoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -123,3 +131,28 @@ def _report(args: argparse.Namespace) -> int:
         print(f"{met}  {target['target']}: {value} (goal {target['goal']})")
     print(f"Wrote {args.out / 'EVALUATION.md'}")
     return 0
+
+
+def _select(args: argparse.Namespace) -> int:
+    """Print, for each C, grouped out-of-fold metrics per source at that fit's own threshold."""
+    datasets = [load_spec(spec) for spec in (args.data or SHIPPED_SOURCES)]
+    labels = concat(datasets).labels
+    print("C\tthreshold\tmean MCC over two-class sources\tmax ham FPR\tper source MCC / FPR")
+    for c in tqdm(args.C, desc="C values"):
+        fitted = fit_datasets(datasets, C=c)
+        metrics = metrics_by_source(
+            labels, fitted.oof_probabilities, fitted.sources, fitted.thresholds.spam
+        )
+        rows = {k: v for k, v in metrics.items() if k != "all"}
+        mccs = [m["mcc"] for m in rows.values() if m["mcc"] is not None]
+        fprs = [m["fpr"] for m in rows.values() if m["fpr"] is not None]
+        detail = ", ".join(f"{k} {_fmt(m['mcc'])}/{_fmt(m['fpr'])}" for k, m in rows.items())
+        print(
+            f"{c:g}\t{fitted.thresholds.spam:.3f}\t{sum(mccs) / len(mccs):.4f}\t"
+            f"{max(fprs):.4f}\t{detail}"
+        )
+    return 0
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"

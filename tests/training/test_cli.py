@@ -71,3 +71,13 @@ def test_evaluate_refuses_a_model_whose_checksum_fails(tiny_jsonl, tmp_path, cap
 
     assert status == 2
     assert "refusing to load it" in capsys.readouterr().err
+
+
+def test_select_prints_one_line_per_regularisation_strength(tiny_jsonl, capsys):
+    status = main(["select", "--C", "1", "8", "--data", f"jsonl:{tiny_jsonl}"])
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert status == 0
+    assert lines[0].startswith("C\tthreshold")
+    assert [line.split("\t")[0] for line in lines[1:]] == ["1", "8"]
+    assert "tiny " in lines[1]
