@@ -7,7 +7,7 @@ each at the spam threshold that model chose for itself from its own training dat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -76,7 +76,7 @@ def cross_validate(
     result = Predictions(f"{folds}-fold grouped cross-validation")
     progress = tqdm(_splits(data, folds, random_state), total=folds, desc="cross-validation")
     for train_idx, test_idx in progress:
-        parts = _parts(datasets, sources, train_idx)
+        parts = _parts(datasets, train_idx)
         fitted = fit_datasets(parts, **fit_params)
         held_out = data.subset(test_idx.tolist())
         probabilities = fitted.pipeline.predict_proba(held_out.comments)[:, 1]
@@ -110,18 +110,12 @@ def split_by_group(dataset: Dataset) -> list[Dataset]:
     """Return one dataset per group key of `dataset` (e.g. each YouTube video)."""
     keys = sorted(set(dataset.groups))
     return [
-        _renamed(dataset.subset(i for i, g in enumerate(dataset.groups) if g == key), key)
+        replace(dataset.subset(i for i, g in enumerate(dataset.groups) if g == key), name=key)
         for key in keys
     ]
 
 
-def _renamed(dataset: Dataset, name: str) -> Dataset:
-    from dataclasses import replace
-
-    return replace(dataset, name=name)
-
-
-def _parts(datasets: list[Dataset], sources: np.ndarray, indices: np.ndarray) -> list[Dataset]:
+def _parts(datasets: list[Dataset], indices: np.ndarray) -> list[Dataset]:
     """Return each dataset's rows among `indices` of their concatenation, as datasets."""
     offsets = np.cumsum([0] + [len(d) for d in datasets])
     parts = []

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier import artifacts
-from training.datasets import SHIPPED_SOURCES, load_spec
+from training.datasets import SHIPPED_SOURCES, Dataset, load_spec
 from training.evaluate import Predictions, cross_validate, leave_one_out, split_by_group
 from training.model_card import render_evaluation, write_model_card
 from training.plots import plot_confusion, plot_curves
@@ -88,7 +88,9 @@ def run_report(
     return results
 
 
-def _evaluate_on_held_out_sets(shipped: list, model: Path | None, out: Path) -> dict[str, Any]:
+def _evaluate_on_held_out_sets(
+    shipped: list[Dataset], model: Path | None, out: Path
+) -> dict[str, Any]:
     if model is not None:
         pipeline = artifacts.load_model(model, artifacts.read_checksum(model))
         threshold = float(artifacts.read_card(model)["spam_threshold"])
