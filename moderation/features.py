@@ -85,8 +85,14 @@ _SPAMMY_TLDS = frozenset(
 
 def normalize_text(text: str) -> str:
     """Return `text` as a reader sees it: entities decoded, tags and invisible characters gone."""
-    text = unicodedata.normalize("NFKC", html.unescape(text)).translate(_INVISIBLE)
-    text = _TAG.sub(" ", text)
+    # Each step is skipped when it cannot change the text (most comments are plain ASCII);
+    # the result is the same as always running all of them.
+    if "&" in text:
+        text = html.unescape(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
     return _WHITESPACE.sub(" ", text).strip()
 
 
