@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,10 +10,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from moderation.classifier import artifacts
-from moderation.classifier.metrics import metrics_by_source, spam_metrics
+from moderation.classifier.metrics import metrics_by_source
 from moderation.classifier.thresholds import card_thresholds
 from moderation.conf import SHIPPED_MODEL_DIR
 from training.datasets import SHIPPED_SOURCES, DatasetError, concat, load_spec
+from training.evaluate import format_metrics, metrics_on
 from training.report import run_report
 from training.train import fit_datasets, train_model
 
@@ -105,19 +105,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     pipeline = artifacts.load_model(directory, artifacts.read_checksum(directory))
     card = artifacts.read_card(directory)
     threshold = args.threshold or card_thresholds(card).spam
-    report = {}
-    for spec in tqdm(args.data, desc="evaluating", unit="dataset"):
-        dataset = load_spec(spec)
-        probabilities = pipeline.predict_proba(dataset.comments)[:, 1]
-        report[dataset.name] = spam_metrics(dataset.labels, probabilities, threshold)
-    if args.json:
-        print(json.dumps(report))
-    else:
-        for name, metrics in report.items():
-            shown = ", ".join(
-                f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items()
-            )
-            print(f"{name}: {shown}")
+    print(format_metrics(metrics_on(pipeline, args.data, threshold), as_json=args.json))
     return 0
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moderation.classifier import artifacts
-from moderation.classifier.metrics import spam_metrics
 from moderation.classifier.registry import active_model_source
 from moderation.classifier.thresholds import card_thresholds
 from moderation.verdicts import effective_thresholds
@@ -25,28 +23,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, model: str, data: list[str], **options: Any) -> None:
         try:
-            from training.datasets import DatasetError, load_spec
+            from training.datasets import DatasetError
+            from training.evaluate import format_metrics, metrics_on
         except ImportError as exc:
             raise CommandError(
                 "Evaluation needs the `training` package of the Hamlet source checkout."
             ) from exc
-        source = active_model_source()
-        directory = source.directory if model == "active" else Path(model)
+        directory = active_model_source().directory if model == "active" else Path(model)
         try:
             pipeline = artifacts.load_model(directory, artifacts.read_checksum(directory))
-            datasets = [load_spec(spec) for spec in data]
+            threshold = effective_thresholds(card_thresholds(artifacts.read_card(directory))).spam
+            report = metrics_on(pipeline, data, threshold)
         except (artifacts.ModelLoadError, DatasetError) as exc:
             raise CommandError(str(exc)) from exc
-        threshold = effective_thresholds(card_thresholds(artifacts.read_card(directory))).spam
-        report = {
-            d.name: spam_metrics(d.labels, pipeline.predict_proba(d.comments)[:, 1], threshold)
-            for d in datasets
-        }
-        if options["json"]:
-            self.stdout.write(json.dumps(report))
-            return
-        for name, metrics in report.items():
-            shown = ", ".join(
-                f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items()
-            )
-            self.stdout.write(f"{name}: {shown}")
+        self.stdout.write(format_metrics(report, as_json=options["json"]))
