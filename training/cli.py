@@ -13,7 +13,7 @@ from moderation.classifier import artifacts
 from moderation.classifier.metrics import metrics_by_source
 from moderation.classifier.thresholds import card_thresholds
 from moderation.conf import SHIPPED_MODEL_DIR
-from training.datasets import SHIPPED_SOURCES, DatasetError, concat, load_spec
+from training.datasets import SHIPPED_SOURCES, DatasetError, load_spec
 from training.evaluate import format_metrics, metrics_on
 from training.report import run_report
 from training.train import fit_datasets, train_model
@@ -95,7 +95,7 @@ def _train(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    result = train_model(datasets, args.out, is_shippable=not not_shippable)
+    result = train_model(datasets, args.out)
     print(f"Wrote {result.directory} (version {result.card['version']}, sha256 {result.sha256})")
     return 0
 
@@ -124,12 +124,11 @@ def _report(args: argparse.Namespace) -> int:
 def _select(args: argparse.Namespace) -> int:
     """Print, for each C, grouped out-of-fold metrics per source at that fit's own threshold."""
     datasets = [load_spec(spec) for spec in (args.data or SHIPPED_SOURCES)]
-    labels = concat(datasets).labels
     print("C\tthreshold\tmean MCC over two-class sources\tmax ham FPR\tper source MCC / FPR")
     for c in tqdm(args.C, desc="C values"):
         fitted = fit_datasets(datasets, C=c)
         metrics = metrics_by_source(
-            labels, fitted.oof_probabilities, fitted.sources, fitted.thresholds.spam
+            fitted.labels, fitted.oof_probabilities, fitted.sources, fitted.thresholds.spam
         )
         rows = {k: v for k, v in metrics.items() if k != "all"}
         mccs = [m["mcc"] for m in rows.values() if m["mcc"] is not None]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier import artifacts
+from moderation.classifier.thresholds import card_thresholds
 from training.datasets import SHIPPED_SOURCES, Dataset, load_spec
 from training.evaluate import Predictions, cross_validate, leave_one_out, split_by_group
 from training.model_card import render_evaluation, write_model_card
@@ -83,7 +84,7 @@ def run_report(
     (out / "EVALUATION.md").write_text(render_report(results, folds=folds))
     if model is not None:
         card = {**artifacts.read_card(model), "evaluation": results}
-        (model / artifacts.CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+        artifacts.write_card(model, card)
         write_model_card(model, card)
     return results
 
@@ -93,7 +94,7 @@ def _evaluate_on_held_out_sets(
 ) -> dict[str, Any]:
     if model is not None:
         pipeline = artifacts.load_model(model, artifacts.read_checksum(model))
-        threshold = float(artifacts.read_card(model)["spam_threshold"])
+        threshold = card_thresholds(artifacts.read_card(model)).spam
     else:
         fitted = fit_datasets(shipped)
         pipeline, threshold = fitted.pipeline, fitted.thresholds.spam

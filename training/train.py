@@ -34,6 +34,7 @@ class FitResult:
     pipeline: Pipeline
     thresholds: Thresholds
     oof_probabilities: np.ndarray
+    labels: np.ndarray
     sources: list[str]
 
 
@@ -55,7 +56,7 @@ def source_weights(sources: list[str]) -> np.ndarray:
     Without them the 30,000 easy news and talk-page ham rows outweigh the smaller, harder
     YouTube and SMS sets, and the model learns little from them. Returns shape (n_rows,).
     """
-    names, inverse, counts = np.unique(sources, return_inverse=True, return_counts=True)
+    _, inverse, counts = np.unique(sources, return_inverse=True, return_counts=True)
     weights = 1.0 / counts[inverse]
     return weights / weights.mean()
 
@@ -91,28 +92,29 @@ def fit_datasets(
     thresholds = choose_thresholds(
         oof, labels, sources, target_fpr=target_fpr, review_rate=review_rate
     )
-    return FitResult(pipeline, thresholds, oof, sources)
+    return FitResult(pipeline, thresholds, oof, labels, sources)
 
 
 def train_model(
     datasets: list[Dataset],
     out: Path,
     *,
-    is_shippable: bool = True,
     target_fpr: float = TARGET_FPR,
     review_rate: float = REVIEW_RATE,
 ) -> TrainResult:
-    """Fit on `datasets`, and save the model, its checksum and its card in `out`."""
+    """Fit on `datasets`, and save the model, its checksum and its card in `out`.
+
+    The card says the model may be shipped only if every dataset's licence allows it.
+    """
     started = time.perf_counter()
     with tqdm(total=2, desc="training", unit="step") as progress:
         progress.set_postfix_str("fit + out-of-fold calibration")
         result = fit_datasets(datasets, target_fpr=target_fpr, review_rate=review_rate)
         progress.update()
         progress.set_postfix_str("save")
-        labels = concat(datasets).labels
         card: dict[str, Any] = {
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-            "is_shippable": is_shippable,
+            "is_shippable": all(d.may_ship for d in datasets),
             "sources": [
                 {
                     "name": d.name,
@@ -131,7 +133,7 @@ def train_model(
             "spam_threshold": round(result.thresholds.spam, 6),
             "metrics": {
                 "out_of_fold": metrics_by_source(
-                    labels, result.oof_probabilities, result.sources, result.thresholds.spam
+                    result.labels, result.oof_probabilities, result.sources, result.thresholds.spam
                 )
             },
             "training_seconds": round(time.perf_counter() - started, 1),

@@ -45,8 +45,7 @@ def save_model(pipeline: Pipeline, directory: Path, card: dict[str, Any]) -> str
     (directory / MODEL_FILE).write_bytes(data)
     (directory / CHECKSUM_FILE).write_text(f"{sha256}  {MODEL_FILE}\n")
     # The checksum in the version name keeps versions unique across retrainings.
-    card = {"version": f"{directory.name}-{sha256[:10]}", **card, "sha256": sha256}
-    (directory / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    write_card(directory, {"version": f"{directory.name}-{sha256[:10]}", **card, "sha256": sha256})
     return sha256
 
 
@@ -64,6 +63,11 @@ def read_checksum(directory: Path) -> str:
         return (directory / CHECKSUM_FILE).read_text().split()[0]
     except (OSError, IndexError) as exc:
         raise ModelFileMissing(f"No readable {CHECKSUM_FILE} in {directory}.") from exc
+
+
+def write_card(directory: Path, card: dict[str, Any]) -> None:
+    """Write the model card JSON beside the model (it is not part of the checksummed file)."""
+    (directory / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
 
 
 def read_card(directory: Path) -> dict[str, Any]:

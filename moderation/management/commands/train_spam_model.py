@@ -40,7 +40,7 @@ class Command(BaseCommand):
             datasets = [load_spec(spec) for spec in data]
         except DatasetError as exc:
             raise CommandError(str(exc)) from exc
-        result = train_model(datasets, out, is_shippable=all(d.may_ship for d in datasets))
+        result = train_model(datasets, out)
         self.stdout.write(f"Wrote {out} (version {result.card['version']}).")
         if activate:
             activate_model(register_model(out))
