@@ -22,8 +22,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_AGE": 2 * 60 * 60,  # seconds a rendered form stays valid
     "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
     "MODEL_CHECK_INTERVAL": 2.0,  # seconds a process trusts its last look at the active model
+    # Addresses told when the pending queue reaches NOTIFY_PENDING_AT; empty: settings.MANAGERS.
+    "NOTIFY_EMAILS": [],
+    "NOTIFY_PENDING_AT": None,  # pending comments; None: no notifications
+    "NOTIFY_WEBHOOK_URL": None,  # URL that gets a JSON POST at the same moment as the emails
     "PRIVACY_URL": None,  # URL of the site's privacy page, linked under the comment form
     "PRODUCT_NAME": "Hamlet",  # shown in the notice under the comment form
+    "RECHECK_INLINE_LIMIT": 200,  # comments; a larger admin recheck runs in the background
+    "RETENTION_DAYS": 15,  # days spam and removed comments are kept; None: kept for ever
     "SPAM_THRESHOLD": None,  # probability from which a comment is spam; None: the model's
 }
 

@@ -60,6 +60,10 @@ class Comment(models.Model):
     verdict = models.CharField(max_length=16, choices=Verdict, blank=True)
     spam_score = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=64, blank=True)
+    # The moderator's rule that decided this comment instead of the classifier, if any.
+    rule = models.ForeignKey(
+        "Rule", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -78,6 +82,7 @@ class Comment(models.Model):
 class Source(models.TextChoices):
     CLASSIFIER = "classifier", "Classifier"
     MODERATOR = "moderator", "Moderator"
+    RULE = "rule", "Rule"
 
 
 class Action(models.TextChoices):
@@ -86,6 +91,9 @@ class Action(models.TextChoices):
     HELD = "held", "Held for review by the classifier"
     FLAGGED = "flagged", "Flagged as spam by the classifier"
     UNCHECKED = "unchecked", "Held for review: the classifier could not score it"
+    # What a moderator's allow or block rule did on submit, before the classifier.
+    ALLOWED_BY_RULE = "allowed_by_rule", "Published by an allow rule"
+    BLOCKED_BY_RULE = "blocked_by_rule", "Filed as spam by a block rule"
     # What a moderator did; these rows are the labels retraining learns from.
     APPROVED = "approved", "Approved"
     MARKED_SPAM = "marked_spam", "Marked as spam"
@@ -104,7 +112,10 @@ LABEL_FOR_ACTION: dict[str, bool] = {
 class Decision(models.Model):
     """One entry of a comment's history: a classifier verdict or a moderator decision."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
+    # Null once retention has deleted the comment: the decision, and a label's text, stay.
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="history"
+    )
     source = models.CharField(max_length=16, choices=Source)
     action = models.CharField(max_length=24, choices=Action)
     moderator = models.ForeignKey(
@@ -116,6 +127,8 @@ class Decision(models.Model):
     spam_score = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=64, blank=True)
     note = models.TextField(blank=True)
+    # For labels whose comment was deleted: the CommentData fields retraining reads.
+    snapshot = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -152,3 +165,64 @@ class ModelVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version + (" (active)" if self.is_active else "")
+
+
+class RuleKind(models.TextChoices):
+    ALLOW_EMAIL = "allow_email", "Always allow author email"
+    BLOCK_EMAIL = "block_email", "Block author email"
+    BLOCK_EMAIL_DOMAIN = "block_email_domain", "Block email domain"
+    BLOCK_IP = "block_ip", "Block IP address"
+    BLOCK_LINK_DOMAIN = "block_link_domain", "Block link domain"
+
+
+class Rule(models.Model):
+    """A moderator's standing decision about an author or source, applied before the classifier."""
+
+    kind = models.CharField(max_length=24, choices=RuleKind)
+    value = models.CharField(
+        max_length=254, help_text="An email, a domain (subdomains match too) or an IP address."
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="moderation_unique_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    @property
+    def is_block(self) -> bool:
+        return self.kind != RuleKind.ALLOW_EMAIL
+
+
+class Job(models.Model):
+    """Long work started from the admin (a queue recheck), with progress a page can poll."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=32)
+    state = models.CharField(max_length=16, choices=State, default=State.RUNNING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    result = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M} ({self.get_state_display()})"

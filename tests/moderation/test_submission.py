@@ -132,7 +132,9 @@ def test_submit_discards_blatant_spam_when_configured_but_logs_it(
 
     assert submission.is_discarded
     assert not Comment.objects.exists()
-    assert not Decision.objects.exists()
+    # The verdict stays in the history, without the text: it counts as spam caught.
+    flagged = Decision.objects.get()
+    assert (flagged.comment, flagged.action) == (None, Action.FLAGGED)
     assert "Discarded blatant spam comment" in caplog.text
     assert "cheap-pills.example.com" in caplog.text
 
