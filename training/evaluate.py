@@ -41,6 +41,11 @@ class Predictions:
         self.sources += sources
         self.thresholds.append(threshold)
 
+    def at(self, threshold: float) -> Predictions:
+        """The same rows decided at one fixed threshold instead of each model's own."""
+        is_spam = [p >= threshold for p in self.probabilities]
+        return replace(self, is_spam=is_spam, thresholds=[threshold])
+
     def metrics(self) -> dict[str, dict[str, Any]]:
         """Return spam_metrics per source and for all rows, from each row's own decision."""
         y, p = np.asarray(self.labels), np.asarray(self.probabilities)

@@ -39,6 +39,21 @@ def render_evaluation(results: dict[str, Any], *, level: str = "##") -> list[str
     for key, title in _SECTIONS.items():
         if key in results:
             lines += ["", f"{level} {title}", "", *metrics_table(results[key])]
+    if results.get("trade_off"):
+        lines += ["", f"{level} Trade-off: every target at one fixed spam threshold", ""]
+        lines += trade_off_table(results["trade_off"], results.get("targets", []))
+    return lines
+
+
+def trade_off_table(rows: list[dict[str, Any]], targets: list[dict[str, Any]]) -> list[str]:
+    """Return Markdown: one row per threshold, one column per target, goals in the header."""
+    names = [name for name in rows[0] if name != "threshold"]
+    goals = {t["target"]: t["goal"] for t in targets}
+    header = [f"{name} (goal {goals[name]})" if name in goals else name for name in names]
+    lines = ["| Threshold | " + " | ".join(header) + " |", "|---:|" + "---:|" * len(names)]
+    for row in rows:
+        cells = " | ".join(_cell(row[name]) for name in names)
+        lines.append(f"| {row['threshold']:.4f} | {cells} |")
     return lines
 
 

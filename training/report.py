@@ -23,6 +23,7 @@ from training.plots import plot_confusion, plot_curves
 from training.train import fit_datasets
 
 EVALUATION_ONLY = ("c3", "datacamp")
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,13 @@ def run_report(
         corpora = leave_one_out(shipped, shipped)
         results["leave_one_corpus_out"] = corpora.metrics()
 
-    results["evaluation_only"] = _evaluate_on_held_out_sets(shipped, model, out)
+    held_out, threshold = _evaluate_on_held_out_sets(shipped, model, out)
+    results["evaluation_only"] = held_out.metrics()
+    results["evaluation_only"]["threshold"] = {"spam": threshold}
+    results["trade_off"] = trade_off(
+        {"cross_validation": cv, "youtube_videos": videos, "evaluation_only": held_out},
+        sorted({*SWEEP, round(threshold, 4)}),
+    )
     results["targets"] = [
         {"target": t.name, "goal": t.goal, "value": value, "met": met}
         for t in TARGETS
@@ -89,9 +96,27 @@ def run_report(
     return results
 
 
+def trade_off(
+    predictions: dict[str, Predictions], thresholds: list[float]
+) -> list[dict[str, float | None]]:
+    """Each target's value when every model decides at the same fixed spam threshold.
+
+    The targets pull against each other (news-comment FPR against SMS and YouTube MCC); this is
+    the curve a site moves along with MODERATION["SPAM_THRESHOLD"].
+    """
+    rows = []
+    for threshold in thresholds:
+        results = {section: p.at(threshold).metrics() for section, p in predictions.items()}
+        if "youtube_videos" in results:
+            results["youtube_videos"] = _with_mean(results["youtube_videos"])
+        row: dict[str, float | None] = {"threshold": threshold}
+        rows.append(row | {t.name: t.check(results)[0] for t in TARGETS})
+    return rows
+
+
 def _evaluate_on_held_out_sets(
     shipped: list[Dataset], model: Path | None, out: Path
-) -> dict[str, Any]:
+) -> tuple[Predictions, float]:
     if model is not None:
         pipeline = artifacts.load_model(model, artifacts.read_checksum(model))
         threshold = card_thresholds(artifacts.read_card(model)).spam
@@ -104,9 +129,7 @@ def _evaluate_on_held_out_sets(
         probabilities = pipeline.predict_proba(dataset.comments)[:, 1]
         held_out.add(dataset.labels, probabilities, threshold, [dataset.name] * len(dataset))
     _figures(held_out, out, "evaluation-only")
-    metrics = held_out.metrics()
-    metrics["threshold"] = {"spam": threshold}  # type: ignore[dict-item]
-    return metrics
+    return held_out, threshold
 
 
 def _with_mean(metrics: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -76,3 +76,33 @@ def test_render_evaluation_lists_targets_and_tables():
 
     assert "| C3 FPR | 0.005 | 0.0020 | yes |" in lines
     assert any(line.startswith("| sms | 10 | 0.9000") for line in lines)
+
+
+def test_a_fixed_threshold_trades_news_ham_fpr_against_recall():
+    from training.report import trade_off
+
+    held_out = Predictions("held out")
+    # c3 is ham only; its two highest scores sit between the two thresholds below.
+    held_out.add([0] * 4, np.array([0.1, 0.2, 0.55, 0.65]), 0.5, ["c3"] * 4)
+    cv = Predictions("cv")
+    cv.add([1, 1, 0, 0], np.array([0.9, 0.6, 0.4, 0.1]), 0.5, ["wordpress"] * 4)
+
+    rows = trade_off({"evaluation_only": held_out, "cross_validation": cv}, [0.5, 0.7])
+
+    assert [row["threshold"] for row in rows] == [0.5, 0.7]
+    assert rows[0]["C3 news ham: false-positive rate"] == 0.5
+    assert rows[1]["C3 news ham: false-positive rate"] == 0.0
+    assert rows[0]["WordPress spam held out: recall"] == 1.0
+    assert rows[1]["WordPress spam held out: recall"] == 0.5
+    assert rows[0]["SMS 5-fold: MCC"] is None  # no SMS rows in this evaluation
+    lines = render_evaluation({"trade_off": rows, "targets": []})
+    assert "| 0.7000 | 0.0000 | – | 0.5000 |" in " ".join(lines)
+
+
+def test_predictions_at_a_threshold_keep_the_rows_and_redecide_them():
+    predictions = Predictions("p")
+    predictions.add([1, 0], np.array([0.6, 0.4]), 0.7, ["a", "a"])
+
+    assert predictions.is_spam == [False, False]
+    assert predictions.at(0.5).is_spam == [True, False]
+    assert predictions.at(0.5).labels == [1, 0]
