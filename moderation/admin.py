@@ -1,18 +1,26 @@
-"""The review queue in the Django admin: pending first, scores shown, decisions as actions."""
+"""The review queue in the Django admin: pending first, why each comment was filed as it was,
+one-click and keyboard decisions, rules from a comment, a recheck, and the rules and jobs."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
-from moderation import decisions
-from moderation.models import Action, Comment, Decision, ModelVersion, Status
+from moderation import admin_views, dashboard, decisions, recheck, rules, why
+from moderation.classifier.artifacts import ModelLoadError
+from moderation.models import Action, Comment, Decision, Job, ModelVersion, Rule, RuleKind, Status
 
 
 class DecisionInline(admin.TabularInline):
@@ -45,25 +53,39 @@ class DecisionInline(admin.TabularInline):
         )
 
 
+def _author_record(status: Status | None = None) -> Subquery:
+    """The author's (by email) number of comments in `status`, or first comment date if None."""
+    same_author = Comment.objects.filter(author_email=OuterRef("author_email"))
+    if status is None:
+        return Subquery(same_author.order_by("submitted_at").values("submitted_at")[:1])
+    return Subquery(
+        same_author.filter(status=status)
+        .order_by()
+        .values("author_email")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = (
-        "excerpt",
-        "author",
-        "target",
-        "status",
-        "score",
-        "submitted_at",
-    )
+    list_display = ("why", "author", "state", "submitted")
+    list_display_links = ("submitted",)
     list_filter = ("status", "submitted_at", ("content_type", admin.RelatedOnlyFieldListFilter))
     search_fields = ("author_name", "author_email", "author_url", "content", "ip_address")
     list_per_page = 50
     date_hierarchy = "submitted_at"
+    change_list_template = "admin/moderation/comment/change_list.html"
     actions = (
         "approve_selected",
         "mark_spam_selected",
         "mark_not_spam_selected",
         "remove_selected",
+        "block_ips_selected",
+        "block_emails_selected",
+        "allow_emails_selected",
+        "recheck_selected",
     )
     inlines = (DecisionInline,)
     readonly_fields = (
@@ -84,14 +106,21 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "spam_score",
         "model_version",
+        "rule",
+        "full_why",
+        "rule_buttons",
     )
     fieldsets = (
-        (None, {"fields": ("target", "status", "spam_score", "model_version", "content")}),
+        (
+            None,
+            {"fields": ("target", "status", "spam_score", "model_version", "full_why", "content")},
+        ),
         ("Author", {"fields": ("author_name", "author_email", "author_url", "user")}),
         (
             "Request",
             {"fields": ("ip_address", "user_agent", "referrer", "permalink", "language")},
         ),
+        ("Rules", {"fields": ("rule", "rule_buttons")}),
         ("Stored as", {"fields": ("content_type", "object_pk", "submitted_at")}),
     )
 
@@ -108,16 +137,63 @@ class CommentAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["moderation/admin.css"]}
+        js = ["moderation/queue.js"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        return super().get_queryset(request).prefetch_related("content_object")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("rule")
+            .prefetch_related("content_object")
+            .annotate(
+                author_approved=_author_record(Status.APPROVED),
+                author_spam=_author_record(Status.SPAM),
+                author_first_seen=_author_record(),
+            )
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/decide/", wrap(admin_views.decide_view), name="moderation_decide"),
+            path("<int:pk>/add-rule/", wrap(admin_views.add_rule_view), name="moderation_add_rule"),
+            path("recheck/", wrap(self.recheck_view), name="moderation_recheck"),
+            path(
+                "dashboard/",
+                wrap(partial(dashboard.dashboard_view, admin_site=self.admin_site)),
+                name="moderation_dashboard",
+            ),
+            path(
+                "dashboard/chart.png",
+                wrap(dashboard.dashboard_chart_view),
+                name="moderation_dashboard_chart",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_list_display(self, request: HttpRequest) -> tuple[Any, ...]:
+        shown = tuple(super().get_list_display(request))
+        return (*shown, "decide_buttons") if self.has_moderate_permission(request) else shown
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> TemplateResponse:
-        return super().changelist_view(  # type: ignore[return-value]
-            request, {"title": "Comment review queue", **(extra_context or {})}
+        counts = admin_views.status_counts()
+        current = request.GET.get("status__exact", "")
+        tabs = [
+            {"status": s.value, "label": s.label, "count": counts[s.value], "current": current == s}
+            for s in Status
+        ]
+        tabs.append(
+            {"status": "", "label": "All", "count": sum(counts.values()), "current": not current}
         )
+        context = {
+            "title": "Comment review queue",
+            "queue_tabs": tabs,
+            "can_moderate": self.has_moderate_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)  # type: ignore[return-value]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from readers, not from the admin
@@ -125,19 +201,48 @@ class CommentAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("moderation.moderate_comment")
 
-    @admin.display(description="Comment")
-    def excerpt(self, comment: Comment) -> str:
-        text = comment.content if len(comment.content) <= 120 else comment.content[:119] + "…"
-        return text  # the changelist escapes plain strings
+    @admin.display(description="Comment, and why it was filed so")
+    def why(self, comment: Comment) -> SafeString:
+        return format_html(
+            '{}<div class="comment-target">on {}</div>',
+            why.why_html(comment, max_words=60),
+            self.target(comment),
+        )
+
+    @admin.display(description="Status and score", ordering="status")
+    def state(self, comment: Comment) -> SafeString:
+        return format_html(
+            '<span class="status-label">{}</span><br>{}',
+            comment.get_status_display(),
+            self.score(comment),
+        )
+
+    @admin.display(description="Why")
+    def full_why(self, comment: Comment) -> SafeString:
+        return why.why_html(comment)
 
     @admin.display(description="Author", ordering="author_name")
     def author(self, comment: Comment) -> SafeString:
-        return format_html(
-            "{}<br><small>{}</small><br><small>{}</small>",
-            comment.author_name,
-            comment.author_email,
-            comment.ip_address or "",
-        )
+        lines = [format_html("{}", comment.author_name)]
+        if comment.author_email:
+            lines.append(format_html("<small>{}</small>", comment.author_email))
+        if comment.ip_address:
+            lines.append(format_html("<small>{}</small>", comment.ip_address))
+        first_seen = getattr(comment, "author_first_seen", None)
+        if comment.author_email and first_seen is not None:
+            lines.append(
+                format_html(
+                    '<small class="author-record">{} approved · {} spam · since {}</small>',
+                    getattr(comment, "author_approved", None) or 0,
+                    getattr(comment, "author_spam", None) or 0,
+                    date_format(localtime(first_seen), "SHORT_DATE_FORMAT"),
+                )
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+    @admin.display(description="Posted", ordering="submitted_at")
+    def submitted(self, comment: Comment) -> str:
+        return date_format(localtime(comment.submitted_at), "j M, H:i")
 
     @admin.display(description="On")
     def target(self, comment: Comment) -> SafeString | str:
@@ -151,10 +256,56 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Spam score", ordering="spam_score")
     def score(self, comment: Comment) -> SafeString:
-        # The band is the classifier's verdict when it scored the comment.
+        # The band is the verdict when the comment was filed: the classifier's, or a rule's.
         band = comment.verdict or "unscored"
         shown = "–" if comment.spam_score is None else f"{comment.spam_score:.2f}"
         return format_html('<span class="score score-{}">{} {}</span>', band, shown, band)
+
+    @admin.display(description="Decide")
+    def decide_buttons(self, comment: Comment) -> SafeString:
+        url = reverse("admin:moderation_decide", args=[comment.pk])
+        return format_html_join(
+            "",
+            '<button type="submit" class="decide decide-{}" formaction="{}" name="decision" '
+            'value="{}" title="{} (key {})">{}</button>',
+            ((value, url, value, title, key, short) for value, short, title, key in _BUTTONS),
+        )
+
+    @admin.display(description="Add a rule from this comment")
+    def rule_buttons(self, comment: Comment) -> SafeString:
+        url = reverse("admin:moderation_add_rule", args=[comment.pk])
+        email = comment.author_email.casefold()
+        offers = []
+        if email:
+            offers += [(RuleKind.ALLOW_EMAIL, email), (RuleKind.BLOCK_EMAIL, email)]
+            offers.append((RuleKind.BLOCK_EMAIL_DOMAIN, email.rpartition("@")[2]))
+        if comment.ip_address:
+            offers.append((RuleKind.BLOCK_IP, comment.ip_address))
+        offers += [(RuleKind.BLOCK_LINK_DOMAIN, d) for d in rules.link_domains(comment)]
+        if not offers:
+            return format_html("{}", "No email, IP address or link to make a rule from.")
+        return format_html_join(
+            " ",
+            '<button type="submit" class="add-rule" formaction="{}" name="rule" value="{}:{}">'
+            "{} {}</button>",
+            ((url, kind, value, RuleKind(kind).label, value) for kind, value in offers),
+        )
+
+    def recheck_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        admin_views.require_moderator(request)
+        try:
+            job = recheck.recheck_pending(request.user)  # type: ignore[arg-type]
+        except ModelLoadError as exc:
+            self.message_user(request, f"Cannot recheck: {exc}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:moderation_comment_changelist"))
+        if job.state == Job.State.RUNNING:
+            self.message_user(request, "The recheck runs in the background; this page follows it.")
+            return HttpResponseRedirect(reverse("admin:moderation_job_change", args=[job.pk]))
+        level = messages.SUCCESS if job.state == Job.State.DONE else messages.ERROR
+        self.message_user(request, job.result, level)
+        return HttpResponseRedirect(reverse("admin:moderation_comment_changelist"))
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Comment], action: Action) -> None:
         count = decisions.record_decisions(queryset, action, request.user)  # type: ignore[arg-type]
@@ -179,6 +330,150 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(permissions=["moderate"], description="Remove selected comments")
     def remove_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._decide(request, queryset, Action.REMOVED)
+
+    def _add_rules(
+        self, request: HttpRequest, queryset: QuerySet[Comment], kind: RuleKind, field: str
+    ) -> None:
+        values = {str(v).casefold() for v in queryset.values_list(field, flat=True) if v}
+        for value in sorted(values):
+            Rule.objects.get_or_create(
+                kind=kind,
+                value=value,
+                defaults={"created_by": request.user},  # type: ignore[misc]  # any AUTH_USER_MODEL
+            )
+        action = Action.APPROVED if kind == RuleKind.ALLOW_EMAIL else Action.MARKED_SPAM
+        count = decisions.record_decisions(queryset, action, request.user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            f"{kind.label}: {', '.join(sorted(values)) or 'none to add'}. "
+            f"{Action(action).label}: {count} comment{'s' if count != 1 else ''}.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["moderate"], description="Block the selected comments' IP addresses")
+    def block_ips_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._add_rules(request, queryset, RuleKind.BLOCK_IP, "ip_address")
+
+    @admin.action(permissions=["moderate"], description="Block the selected authors' emails")
+    def block_emails_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._add_rules(request, queryset, RuleKind.BLOCK_EMAIL, "author_email")
+
+    @admin.action(permissions=["moderate"], description="Always allow the selected authors")
+    def allow_emails_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._add_rules(request, queryset, RuleKind.ALLOW_EMAIL, "author_email")
+
+    @admin.action(permissions=["moderate"], description="Recheck selected comments with the model")
+    def recheck_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        try:
+            result = recheck.recheck(queryset.order_by("submitted_at", "pk"))
+        except ModelLoadError as exc:
+            self.message_user(request, f"Cannot recheck: {exc}", messages.ERROR)
+            return
+        self.message_user(request, result.summary(), messages.SUCCESS)
+
+
+# value posted, button text, what it does, keyboard shortcut
+_BUTTONS = (
+    ("approve", "Approve", "Approve", "a"),
+    ("spam", "Spam", "Mark as spam", "s"),
+    ("not_spam", "Not spam", "Mark as not spam", "n"),
+    ("remove", "Remove", "Remove", "r"),
+)
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = ("kind", "value", "note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") and data.get("value"):
+            try:
+                data["value"] = rules.normalize_value(data["kind"], data["value"])
+            except ValidationError as exc:
+                self.add_error("value", exc)
+            else:
+                self.instance.value = data["value"]
+        return data
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):
+    form = RuleForm
+    list_display = ("kind", "value", "note", "created_by", "created_at", "comment_count")
+    list_filter = ("kind",)
+    search_fields = ("value", "note")
+    fields = ("kind", "value", "note")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rule]:
+        return super().get_queryset(request).annotate(n_comments=Count("comments"))
+
+    @admin.display(description="Comments decided", ordering="n_comments")
+    def comment_count(self, rule: Rule) -> int:
+        return rule.n_comments  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Rule, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    # Moderators manage rules without being given the Rule model's permissions one by one.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _can_moderate(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _can_moderate(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _can_moderate(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _can_moderate(request) or super().has_delete_permission(request, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _can_moderate(request) or super().has_module_permission(request)
+
+
+def _can_moderate(request: HttpRequest) -> bool:
+    return request.user.has_perm("moderation.moderate_comment")
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("kind", "state", "progress", "started_by", "started_at", "finished_at")
+    list_filter = ("kind", "state")
+    fields = readonly_fields = (
+        "kind",
+        "state",
+        "progress",
+        "result",
+        "started_by",
+        "started_at",
+        "finished_at",
+    )
+
+    @admin.display(description="Progress")
+    def progress(self, job: Job) -> SafeString:
+        return format_html(
+            '<progress value="{}" max="{}"></progress> {} / {}',
+            job.done,
+            job.total or 1,
+            job.done,
+            job.total,
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _can_moderate(request) or super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _can_moderate(request) or super().has_module_permission(request)
 
 
 @admin.register(ModelVersion)

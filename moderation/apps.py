@@ -1,4 +1,4 @@
-"""App config: registers the system checks and connects the settings-cache receiver."""
+"""App config: registers the system checks and connects the receivers."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ class ModerationConfig(AppConfig):
         from moderation import checks as moderation_checks
         from moderation.classifier.registry import forget_active_model
         from moderation.conf import clear_settings_cache
-        from moderation.models import ModelVersion
+        from moderation.models import Decision, ModelVersion
+        from moderation.notifications import notify_when_queue_grows
         from moderation.signals import model_version_activated
 
         checks.register(moderation_checks.check_settings)
@@ -29,3 +30,6 @@ class ModerationConfig(AppConfig):
                 forget_active_model, sender=ModelVersion, dispatch_uid="moderation.model"
             )
         model_version_activated.connect(forget_active_model, dispatch_uid="moderation.model")
+        post_save.connect(
+            notify_when_queue_grows, sender=Decision, dispatch_uid="moderation.notifications"
+        )

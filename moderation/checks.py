@@ -5,12 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
 from moderation.conf import DEFAULTS, get_settings
 
 _PROBABILITIES = ("HAM_THRESHOLD", "SPAM_THRESHOLD", "DISCARD_THRESHOLD")
-_POSITIVE_INTS = ("MAX_COMMENT_LENGTH", "MAX_FORM_AGE")
+# Whole-number settings and their minimum; the optional ones may also be None (off).
+_WHOLE_NUMBERS = {
+    "MAX_COMMENT_LENGTH": 1,
+    "MAX_FORM_AGE": 1,
+    "MIN_SUBMIT_SECONDS": 0,
+    "RECHECK_INLINE_LIMIT": 0,
+}
+_OPTIONAL_WHOLE_NUMBERS = {"NOTIFY_PENDING_AT": 1, "RETENTION_DAYS": 1}
 
 
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
@@ -57,23 +65,56 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 id="moderation.E005",
             )
         )
-    for key in (*_POSITIVE_INTS, "MIN_SUBMIT_SECONDS"):
+    for key, minimum in (_WHOLE_NUMBERS | _OPTIONAL_WHOLE_NUMBERS).items():
         value = conf[key]
-        minimum = 0 if key == "MIN_SUBMIT_SECONDS" else 1
+        optional = key in _OPTIONAL_WHOLE_NUMBERS
+        if value is None and optional:
+            continue
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             messages.append(
                 Error(
-                    f"MODERATION[{key!r}] must be a whole number of at least {minimum}, "
-                    f"not {value!r}.",
+                    f"MODERATION[{key!r}] must be a whole number of at least {minimum}"
+                    + (", or None to turn it off" if optional else "")
+                    + f", not {value!r}.",
                     id="moderation.E003",
                 )
             )
+    messages += _check_notifications(conf)
     if not isinstance(conf["DISCARD_BLATANT_SPAM"], bool):
         messages.append(
             Error(
                 "MODERATION['DISCARD_BLATANT_SPAM'] must be True or False, "
                 f"not {conf['DISCARD_BLATANT_SPAM']!r}.",
                 id="moderation.E004",
+            )
+        )
+    return messages
+
+
+def _check_notifications(conf: dict[str, Any]) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    url, emails = conf["NOTIFY_WEBHOOK_URL"], conf["NOTIFY_EMAILS"]
+    if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        messages.append(
+            Error(
+                f"MODERATION['NOTIFY_WEBHOOK_URL'] must be an http(s) URL or None, not {url!r}.",
+                id="moderation.E006",
+            )
+        )
+    if not isinstance(emails, list | tuple) or not all(isinstance(e, str) for e in emails):
+        messages.append(
+            Error(
+                f"MODERATION['NOTIFY_EMAILS'] must be a list of email addresses, not {emails!r}.",
+                id="moderation.E006",
+            )
+        )
+    elif isinstance(conf["NOTIFY_PENDING_AT"], int) and not (emails or settings.MANAGERS or url):
+        messages.append(
+            Warning(
+                "MODERATION['NOTIFY_PENDING_AT'] is set, but nobody would be told.",
+                hint="Set MODERATION['NOTIFY_EMAILS'], settings.MANAGERS or "
+                "MODERATION['NOTIFY_WEBHOOK_URL'].",
+                id="moderation.W003",
             )
         )
     return messages

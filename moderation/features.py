@@ -173,6 +173,32 @@ def author_signals(name: str, url: str) -> dict[str, float]:
     return signals
 
 
+# What each signal means, for the moderators' "why" (scripts are "script=NAME").
+SIGNAL_DESCRIPTIONS = {
+    "length_log": "length of the comment",
+    "links": "links in the text",
+    "link_density": "share of words that are links",
+    "phone": "a phone number",
+    "upper_ratio": "share of capital letters",
+    "digit_ratio": "share of digits",
+    "repeated_chars": "a character repeated four times or more",
+    "exclamations": "exclamation marks",
+    "name_is_link": "author name is a link",
+    "name_commerce": "author name has a commerce word",
+    "name_lowercase_phrase": "author name is a lowercase keyword phrase",
+    "url_commerce": "author website has a commerce word",
+    "url_spammy_tld": "author website ends in a domain spammers favour",
+    "url_deep_link": "author website links deep into a site",
+    "url_is_ip": "author website is an IP address",
+}
+
+
+def describe_signal(name: str) -> str:
+    if name.startswith("script="):
+        return f"written in {name.removeprefix('script=').title()} script"
+    return SIGNAL_DESCRIPTIONS.get(name, name)
+
+
 def _main_script(text: str) -> str:
     """Return the Unicode script most letters of `text` are written in ("" for Latin)."""
     head = text[:500]

@@ -72,6 +72,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_pk", "status"]),
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["author_email", "status"]),  # the author's record in the queue
         ]
         permissions = [("moderate_comment", "Can moderate comments")]
 

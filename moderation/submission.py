@@ -8,16 +8,17 @@ from typing import Any
 
 from django.db import models, transaction
 
+from moderation import rules
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.scoring import Score, score_comment
 from moderation.features import CommentData
-from moderation.models import Action, Comment, Decision, Source, Status
+from moderation.models import Action, Comment, Decision, Rule, Source, Status
 from moderation.signals import comment_scored, verdict_reached
 from moderation.verdicts import Verdict, is_discardable, verdict_for
 
 logger = logging.getLogger(__name__)
 
-_STATUS_FOR_VERDICT = {
+STATUS_FOR_VERDICT = {
     Verdict.HAM: (Status.APPROVED, Action.PUBLISHED),
     Verdict.PENDING: (Status.PENDING, Action.HELD),
     Verdict.SPAM: (Status.SPAM, Action.FLAGGED),
@@ -36,14 +37,18 @@ class Submission:
 def submit_comment(target: models.Model, **fields: Any) -> Submission:
     """Store a new comment on `target`, score it and file it by the verdict.
 
-    `fields` are Comment fields (author_name, content, ip_address, ...). When scoring fails
-    for any reason the comment stays pending and the error is logged.
+    `fields` are Comment fields (author_name, content, ip_address, ...). A moderator's rule
+    decides before the classifier. When scoring fails for any reason the comment stays pending
+    and the error is logged.
     """
     comment = Comment(content_object=target, status=Status.PENDING, **fields)
     comment.full_clean(exclude=["content_type", "object_pk"])
     comment.save()
 
     try:
+        rule = rules.matching_rule(comment)
+        if rule is not None:
+            return _apply_rule(comment, rule)
         score = score_comment(CommentData.from_comment(comment))
     except Exception as exc:
         # Missing or corrupt model, or a bug in scoring: the reader must not notice. A model
@@ -68,9 +73,27 @@ def submit_comment(target: models.Model, **fields: Any) -> Submission:
     return _apply_verdict(comment, score)
 
 
+def _apply_rule(comment: Comment, rule: Rule) -> Submission:
+    verdict = Verdict.SPAM if rule.is_block else Verdict.HAM
+    status = Status.SPAM if rule.is_block else Status.APPROVED
+    with transaction.atomic():
+        comment.status, comment.verdict, comment.rule = status, verdict, rule
+        comment.save(update_fields=["status", "verdict", "rule"])
+        Decision.objects.create(
+            comment=comment,
+            source=Source.RULE,
+            action=Action.BLOCKED_BY_RULE if rule.is_block else Action.ALLOWED_BY_RULE,
+            status_before="",
+            status_after=status,
+            note=rules.describe(rule),
+        )
+    verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=False)
+    return Submission(comment, verdict)
+
+
 def _apply_verdict(comment: Comment, score: Score) -> Submission:
     verdict = verdict_for(score.spam_probability, score.thresholds)
-    status, action = _STATUS_FOR_VERDICT[verdict]
+    status, action = STATUS_FOR_VERDICT[verdict]
     with transaction.atomic():
         comment.status = status
         comment.verdict = verdict

@@ -21,7 +21,7 @@ from moderation.features import CommentData
 
 
 @dataclass(frozen=True)
-class _TextBranch:
+class TextBranch:
     analyze: Callable[[str], list[str]]
     vocabulary: dict[str, int]  # the vectoriser's own dict, shared, not copied
     # Python lists: indexing them is several times faster than indexing numpy arrays.
@@ -33,7 +33,7 @@ class _TextBranch:
 class LinearScorer:
     """Score comments with the weights of a fitted build_pipeline() pipeline."""
 
-    texts: tuple[_TextBranch, ...]
+    texts: tuple[TextBranch, ...]
     signal_weights: dict[str, float]  # signal name -> weight / MaxAbsScaler scale
     intercept: float
     platt: tuple[float, float]  # slope and intercept of the calibration sigmoid
@@ -52,7 +52,7 @@ class LinearScorer:
         classifier = pipeline.named_steps["classifier"]
         coef = classifier.estimator_.coef_[0]
         offset = 0
-        texts: list[_TextBranch] = []
+        texts: list[TextBranch] = []
         signal_weights: dict[str, float] = {}
         for name, branch in union.transformer_list:
             last = branch.steps[-1][1]
@@ -65,7 +65,7 @@ class LinearScorer:
                 continue
             size = len(last.vocabulary_)
             texts.append(
-                _TextBranch(
+                TextBranch(
                     analyze=last.build_analyzer(),
                     vocabulary=last.vocabulary_,
                     idf=last.idf_.tolist(),
@@ -83,22 +83,30 @@ class LinearScorer:
             platt=(float(calibrator.coef_[0, 0]), float(calibrator.intercept_[0])),
         )
 
-    def score(self, comment: CommentData) -> float:
-        """Return P(spam) for one comment."""
+    def decision_function(self, comment: CommentData) -> float:
+        """Return the linear model's spam log-odds for one comment, before calibration."""
         prepared = features.prepare([comment])[0]
         decision = self.intercept
         for branch in self.texts:
             decision += _tfidf_dot(branch, prepared.text)
         for name, value in prepared.signals.items():
             decision += self.signal_weights.get(name, 0.0) * value
+        return decision
+
+    def calibrate(self, decision: float) -> float:
+        """Return P(spam) for a decision_function value."""
         slope, offset = self.platt
         return 1.0 / (1.0 + math.exp(-(slope * decision + offset)))
+
+    def score(self, comment: CommentData) -> float:
+        """Return P(spam) for one comment."""
+        return self.calibrate(self.decision_function(comment))
 
     def score_many(self, comments: Sequence[CommentData]) -> list[float]:
         return [self.score(comment) for comment in comments]
 
 
-def _tfidf_dot(branch: _TextBranch, text: str) -> float:
+def _tfidf_dot(branch: TextBranch, text: str) -> float:
     """Return weights . l2-normalised (1 + log tf) * idf of the text's in-vocabulary n-grams."""
     vocabulary, idf, weights = branch.vocabulary, branch.idf, branch.weights
     dot = norm = 0.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,47 +22,46 @@ class Score:
     thresholds: Thresholds  # the model's own, before any MODERATION override
 
 
-Scorer = Callable[[list[CommentData]], list[float]]
+@dataclass(frozen=True)
+class LoadedModel:
+    """A verified model in memory, with its linear form when it has one (for speed and "why")."""
 
-_loaded: dict[tuple[Path, str], Scorer] = {}
+    pipeline: Pipeline
+    linear: LinearScorer | None
+
+    def score(self, comments: list[CommentData]) -> list[float]:
+        # Up to _FEW comments the LinearScorer is faster; beyond it scikit-learn's vectorised
+        # batch path wins (bench/scoring_speed.py measures both).
+        if self.linear is not None and len(comments) <= _FEW:
+            return self.linear.score_many(comments)
+        probabilities: list[float] = self.pipeline.predict_proba(comments)[:, 1].tolist()
+        return probabilities
+
+
+_FEW = 4
+_loaded: dict[tuple[Path, str], LoadedModel] = {}
 _lock = threading.Lock()
 
 
-def load_scorer(source: ModelSource) -> Scorer:
-    """Return a function scoring comments with the verified model of `source`, loaded once."""
+def load(source: ModelSource) -> LoadedModel:
+    """Return the verified model of `source`, loaded once per process."""
     key = (source.directory, source.sha256)
     with _lock:
         if key not in _loaded:
             _loaded.clear()  # one model in memory: the previous active one is no longer needed
-            _loaded[key] = _scorer_for(artifacts.load_model(source.directory, source.sha256))
+            pipeline = artifacts.load_model(source.directory, source.sha256)
+            try:
+                linear: LinearScorer | None = LinearScorer.from_pipeline(pipeline)
+            except ValueError:
+                linear = None  # a pipeline of another shape, trained elsewhere
+            _loaded[key] = LoadedModel(pipeline, linear)
         return _loaded[key]
-
-
-# Up to this many comments the LinearScorer is faster; beyond it scikit-learn's vectorised
-# batch path wins (bench/scoring_speed.py measures both).
-_FEW = 4
-
-
-def _scorer_for(pipeline: Pipeline) -> Scorer:
-    def with_pipeline(comments: list[CommentData]) -> list[float]:
-        probabilities: list[float] = pipeline.predict_proba(comments)[:, 1].tolist()
-        return probabilities
-
-    try:
-        linear = LinearScorer.from_pipeline(pipeline)
-    except ValueError:
-        return with_pipeline  # a pipeline of another shape, trained elsewhere
-
-    def score(comments: list[CommentData]) -> list[float]:
-        return linear.score_many(comments) if len(comments) <= _FEW else with_pipeline(comments)
-
-    return score
 
 
 def score_comments(comments: list[CommentData]) -> list[Score]:
     """Return one Score per comment, all from the same model."""
     source = active_model_source()
-    probabilities = load_scorer(source)(comments)
+    probabilities = load(source).score(comments)
     return [Score(float(p), source.version, source.thresholds) for p in probabilities]
 
 

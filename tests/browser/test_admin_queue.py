@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 
 from moderation.models import Action, Comment, Status
 from moderation.submission import submit_comment
+from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.browser
 
@@ -15,9 +16,7 @@ def moderator(db, django_user_model):
         "moderator", password="a-long-pass-9", is_staff=True
     )
     user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["view_comment", "change_comment", "moderate_comment"]
-        )
+        *Permission.objects.filter(codename__in=["view_comment", "moderate_comment"])
     )
     return user
 
@@ -29,11 +28,7 @@ def test_moderator_approves_a_held_comment_from_the_queue(
     held = submit_comment(
         article, author_name="Olga", author_email="olga@example.org", content="Is this true?"
     ).comment
-    page.goto(live_server.url + "/admin/login/?next=/admin/moderation/comment/")
-    page.fill("#id_username", "moderator")
-    page.fill("#id_password", "a-long-pass-9")
-    page.click("input[type=submit]")
-    screenshot("admin-queue")
+    log_in(page, live_server)
 
     page.check(f"input[name=_selected_action][value='{held.pk}']")
     page.select_option("select[name=action]", "approve_selected")
@@ -45,3 +40,132 @@ def test_moderator_approves_a_held_comment_from_the_queue(
     assert held.history.last().action == Action.APPROVED
     assert held.history.last().moderator == moderator
     assert Comment.objects.filter(status=Status.PENDING).count() == 0
+
+
+QUEUE = "/admin/moderation/comment/"
+
+
+def log_in(page, live_server, next_url=QUEUE):
+    page.goto(f"{live_server.url}/admin/login/?next={next_url}")
+    page.fill("#id_username", "moderator")
+    page.fill("#id_password", "a-long-pass-9")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+    page.wait_for_load_state()  # the queue's script is listening from here on
+    assert not moderator_is_superuser()
+
+
+def moderator_is_superuser():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="moderator").is_superuser
+
+
+@pytest.fixture
+def held_queue(article, active_model, settings):
+    """Three held comments, oldest first, one of them obvious spam."""
+    settings.MODERATION = {**settings.MODERATION, "HAM_THRESHOLD": 0.0, "SPAM_THRESHOLD": 1.1}
+    texts = [
+        ("Olga", "Is this true? The article says Monday but the agency said Tuesday."),
+        ("seo expert", "Buy cheap viagra online at http://cheap-pills.example.com best prices"),
+        ("Marek", "Good summary of the trade talks, thank you."),
+    ]
+    return [
+        submit_comment(
+            article, author_name=name, author_email=f"{i}@example.org", content=text
+        ).comment
+        for i, (name, text) in enumerate(texts)
+    ]
+
+
+def test_moderator_works_the_queue_with_one_click_buttons(
+    live_server, page, moderator, held_queue, screenshot
+):
+    olga, bot, marek = held_queue
+    log_in(page, live_server)
+    assert page.inner_text(".queue-tabs a[data-status=pending] .count") == "3"
+    assert page.locator("#result_list mark.why-spam").count() > 0
+    screenshot("review-queue")
+
+    page.click(f"#result_list tr:has(input[value='{bot.pk}']) button.decide-spam")
+    page.wait_for_selector(".messagelist li.success")
+
+    assert page.inner_text(".queue-tabs a[data-status=pending] .count") == "2"
+    assert page.inner_text(".queue-tabs a[data-status=spam] .count") == "1"
+    bot.refresh_from_db()
+    assert bot.status == Status.SPAM
+    decision = bot.history.last()
+    assert (decision.action, decision.moderator) == (Action.MARKED_SPAM, moderator)
+    assert decision.spam_score == bot.spam_score
+    assert Comment.objects.get(pk=olga.pk).status == Status.PENDING
+
+
+def test_moderator_works_the_queue_with_the_keyboard(
+    live_server, page, moderator, held_queue, screenshot
+):
+    olga, bot, marek = held_queue
+    log_in(page, live_server)
+
+    page.keyboard.press("j")  # the first row: Olga
+    page.keyboard.press("a")
+    page.wait_for_selector("#result_list tr.decided")
+    page.keyboard.press("s")  # the cursor moved on to the bot's comment
+    page.wait_for_function("document.querySelectorAll('#result_list tr.decided').length == 2")
+    page.keyboard.press("n")  # and on to Marek's
+    page.wait_for_function("document.querySelectorAll('#result_list tr.decided').length == 3")
+    screenshot("review-queue-after-keyboard")
+
+    statuses = {c.pk: c.status for c in Comment.objects.all()}
+    assert statuses == {olga.pk: Status.APPROVED, bot.pk: Status.SPAM, marek.pk: Status.APPROVED}
+    actions = [c.history.last().action for c in (olga, bot, marek)]
+    assert actions == [Action.APPROVED, Action.MARKED_SPAM, Action.MARKED_NOT_SPAM]
+    assert page.inner_text(".queue-tabs a[data-status=pending] .count") == "0"
+
+
+def test_keys_typed_into_the_search_box_decide_nothing(live_server, page, moderator, held_queue):
+    log_in(page, live_server)
+
+    page.keyboard.press("j")
+    page.fill("#searchbar", "")
+    page.focus("#searchbar")
+    page.keyboard.type("as")
+
+    assert page.input_value("#searchbar") == "as"
+    assert not Comment.objects.exclude(status=Status.PENDING).exists()
+
+
+def test_script_in_a_comment_never_runs_in_the_queue(
+    live_server, page, moderator, article, active_model, screenshot
+):
+    hostile = "<script>window.pwned = 1; alert('x')</script><img src=x onerror=\"window.pwned=2\">"
+    CommentFactory(
+        content_object=article,
+        status=Status.PENDING,
+        author_name=hostile,
+        author_email="x@example.org",
+        content=f"{hostile} Buy cheap viagra at http://pills.example.com",
+    )
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, live_server)
+    page.click("#result_list .field-submitted a")
+    page.wait_for_selector(".field-full_why")
+
+    assert dialogs == []
+    assert page.evaluate("window.pwned") is None
+    assert "<script>window.pwned" in page.inner_text(".field-content")
+    page.go_back()
+    assert "onerror" in page.inner_text("#result_list .field-author")
+    assert page.evaluate("window.pwned") is None
+
+
+def test_dashboard_shows_the_chart_to_a_moderator(
+    live_server, page, moderator, held_queue, screenshot
+):
+    log_in(page, live_server)
+    page.click("text=Dashboard")
+
+    chart = page.wait_for_selector("img[src*='chart.png']")
+    page.wait_for_function("document.querySelector(\"img[src*='chart.png']\").naturalWidth > 0")
+    assert chart.evaluate("img => img.naturalWidth") > 300
+    screenshot("dashboard")

@@ -100,3 +100,48 @@ def test_model_check_interval_must_be_seconds_e005(settings, value):
             f"not {value!r}.",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("RETENTION_DAYS", 0, "at least 1, or None to turn it off, not 0."),
+        ("NOTIFY_PENDING_AT", "20", "at least 1, or None to turn it off, not '20'."),
+        ("RECHECK_INLINE_LIMIT", -1, "at least 0, not -1."),
+    ],
+)
+def test_counts_and_days_must_be_whole_numbers_e003(settings, key, value, expected):
+    assert messages_for(settings, **{key: value}) == [
+        ("moderation.E003", f"MODERATION[{key!r}] must be a whole number of {expected}")
+    ]
+
+
+def test_retention_and_notifications_may_be_turned_off(settings):
+    assert messages_for(settings, RETENTION_DAYS=None, NOTIFY_PENDING_AT=None) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (
+            {"NOTIFY_WEBHOOK_URL": "ftp://hooks.example"},
+            "MODERATION['NOTIFY_WEBHOOK_URL'] must be an http(s) URL or None, "
+            "not 'ftp://hooks.example'.",
+        ),
+        (
+            {"NOTIFY_EMAILS": "mod@example.org"},
+            "MODERATION['NOTIFY_EMAILS'] must be a list of email addresses, not 'mod@example.org'.",
+        ),
+    ],
+)
+def test_malformed_notification_settings_are_e006(settings, overrides, expected):
+    assert messages_for(settings, **overrides) == [("moderation.E006", expected)]
+
+
+def test_a_queue_threshold_nobody_hears_about_is_w003(settings):
+    settings.MANAGERS = []
+
+    assert messages_for(settings, NOTIFY_PENDING_AT=20) == [
+        ("moderation.W003", "MODERATION['NOTIFY_PENDING_AT'] is set, but nobody would be told.")
+    ]
+    assert messages_for(settings, NOTIFY_PENDING_AT=20, NOTIFY_EMAILS=["m@example.org"]) == []

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from moderation import decisions
+from moderation.features import CommentData
 from moderation.labels import labelled_comments
-from moderation.models import ModelVersion
+from moderation.models import Action, Decision, ModelVersion, Source, Status
 from tests.factories import CommentFactory
 
 
@@ -22,6 +23,33 @@ def test_latest_spam_or_not_spam_decision_is_the_label(db, admin_user):
     labels = {c.content: label for c, label in labelled_comments()}
 
     assert labels == {flipped.content: 0, "Buy pills": 1}
+
+
+def test_labels_of_deleted_comments_are_read_from_their_snapshot(db, admin_user):
+    kept = CommentFactory(content="The mayor spoke well")
+    decisions.approve(kept, admin_user)
+    gone = {"content": "Cheap pills", "author_name": "pharma", "author_email": "", "author_url": ""}
+    for snapshot in (gone, None):
+        Decision.objects.create(
+            source=Source.MODERATOR,
+            action=Action.MARKED_SPAM,
+            status_after=Status.SPAM,
+            snapshot=snapshot,
+        )
+
+    labels = labelled_comments()
+
+    assert labels == [
+        (
+            CommentData(
+                content="The mayor spoke well",
+                author_name="Reader",
+                author_email="reader@example.org",
+            ),
+            0,
+        ),
+        (CommentData(content="Cheap pills", author_name="pharma"), 1),
+    ]
 
 
 def test_train_spam_model_learns_from_site_labels_and_activates(

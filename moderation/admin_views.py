@@ -1,0 +1,103 @@
+"""The queue's one-click views: decide one comment, add a rule from a comment, recheck the queue.
+
+Each answers a plain form post with a redirect back to the page it came from, and a
+fetch() from the queue's script (X-Requested-With) with JSON, so the page need not reload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from moderation import decisions
+from moderation.models import Action, Comment, Rule, RuleKind, Status
+from moderation.rules import normalize_value
+
+# The decisions a queue row offers, by the value its button posts.
+ROW_ACTIONS = {
+    "approve": Action.APPROVED,
+    "spam": Action.MARKED_SPAM,
+    "not_spam": Action.MARKED_NOT_SPAM,
+    "remove": Action.REMOVED,
+}
+
+
+def require_moderator(request: HttpRequest) -> None:
+    if not request.user.has_perm("moderation.moderate_comment"):
+        raise PermissionDenied("You need the “Can moderate comments” permission.")
+
+
+def status_counts() -> dict[str, int]:
+    """Return the number of comments in each status (every status present, zero included)."""
+    counts = dict.fromkeys(Status.values, 0)
+    for row in Comment.objects.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+@require_POST
+def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_moderator(request)
+    action = ROW_ACTIONS.get(request.POST.get("decision", ""))
+    if action is None:
+        return _answer(request, f"Unknown decision {request.POST.get('decision')!r}.", 400)
+    comment = get_object_or_404(Comment, pk=pk)
+    decisions.record_decision(comment, action, request.user)  # type: ignore[arg-type]
+    return _answer(
+        request,
+        f"{Action(action).label}: comment by {comment.author_name}.",
+        data={"id": comment.pk, "status": comment.status, "label": comment.get_status_display()},
+    )
+
+
+@require_POST
+def add_rule_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the rule a moderator picked on a comment's page, and decide that comment by it."""
+    require_moderator(request)
+    comment = get_object_or_404(Comment, pk=pk)
+    kind, _, value = request.POST.get("rule", "").partition(":")
+    if kind not in RuleKind.values:
+        return _answer(request, f"Unknown rule kind {kind!r}.", 400)
+    try:
+        value = normalize_value(kind, value)
+    except ValidationError as exc:
+        return _answer(request, " ".join(exc.messages), 400)
+    rule, created = Rule.objects.get_or_create(
+        kind=kind,
+        value=value,
+        defaults={"created_by": request.user, "note": f"From #{pk}"},  # type: ignore[misc]
+    )
+    action = Action.MARKED_SPAM if rule.is_block else Action.APPROVED
+    decisions.record_decision(comment, action, request.user, note=f"Rule: {rule}")  # type: ignore[arg-type]
+    verb = "Added" if created else "Already had"
+    return _answer(request, f"{verb} the rule “{rule}”; {Action(action).label.lower()} #{pk}.")
+
+
+def _answer(
+    request: HttpRequest, message: str, status: int = 200, data: dict[str, Any] | None = None
+) -> HttpResponse:
+    if request.headers.get("X-Requested-With") == "fetch":
+        body = {"message": message, **(data or {})}
+        if status == 200:
+            body["counts"] = status_counts()
+        return JsonResponse(body, status=status)
+    if status != 200:
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    messages.success(request, message)
+    return HttpResponseRedirect(_back(request))
+
+
+def _back(request: HttpRequest) -> str:
+    referrer = request.headers.get("Referer", "")
+    safe = url_has_allowed_host_and_scheme(
+        referrer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return referrer if safe else reverse("admin:moderation_comment_changelist")

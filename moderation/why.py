@@ -1,0 +1,102 @@
+"""The reasons shown beside a comment in the queue: a rule, or the model's own contributions.
+
+Every piece of comment text goes through format_html / conditional_escape: the highlighting
+wraps escaped words in <mark>, it never marks up the reader's text itself.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from moderation import rules
+from moderation.classifier.explanations import NOTABLE, Explanation, explain
+from moderation.classifier.registry import active_model_source
+from moderation.classifier.scoring import load
+from moderation.features import CommentData
+from moderation.models import Comment
+
+logger = logging.getLogger(__name__)
+
+# A contribution this large (log-odds) gets the strongest highlight.
+_FULL = 2.0
+
+
+def explanation_for(comment: Comment) -> Explanation | None:
+    """Return the active model's explanation of `comment`, or None if it cannot give one."""
+    try:
+        linear = load(active_model_source()).linear
+    except Exception as exc:  # a broken model must not break the queue page
+        logger.warning("No explanations: the active model could not be loaded: %s", exc)
+        return None
+    return None if linear is None else explain(linear, CommentData.from_comment(comment))
+
+
+def highlighted_text(explanation: Explanation, *, max_words: int | None = None) -> SafeString:
+    """Return the text as the model read it, words that moved the score marked by direction."""
+    words = explanation.words if max_words is None else explanation.words[:max_words]
+    parts = []
+    for word, contribution in words:
+        if abs(contribution) < NOTABLE:
+            parts.append(format_html("{}", word))
+            continue
+        side = "spam" if contribution > 0 else "ham"
+        strength = min(abs(contribution) / _FULL, 1.0)
+        parts.append(
+            format_html(
+                '<mark class="why why-{}" style="--strength:{}" title="{}">{}</mark>',
+                side,
+                f"{0.15 + 0.65 * strength:.2f}",
+                f"{contribution:+.2f} towards {side}",
+                word,
+            )
+        )
+    more = "…" if max_words is not None and len(explanation.words) > max_words else ""
+    return mark_safe(" ".join(parts) + more)  # every part was escaped above
+
+
+def reasons(explanation: Explanation, *, limit: int = 4) -> SafeString:
+    """Return the strongest words and signals as a short list, spam side first."""
+    items = [
+        *[(f"“{w}”", c) for w, c in explanation.top_words(limit)],
+        *[(d, c) for d, c in explanation.notable_signals() if c > 0][:limit],
+        *[(f"“{w}”", c) for w, c in explanation.top_words(2, spam=False)],
+        *[(d, c) for d, c in explanation.notable_signals() if c < 0][:2],
+    ]
+    return format_html_join(
+        " ",
+        '<span class="reason reason-{}">{} {}</span>',
+        (("spam" if c > 0 else "ham", label, f"{c:+.1f}") for label, c in items),
+    )
+
+
+def why_html(comment: Comment, *, max_words: int | None = None) -> SafeString:
+    """Return the reason a comment was filed as it was, for the queue and the comment page."""
+    if comment.rule_id is not None and comment.rule is not None:
+        return format_html(
+            '<span class="reason reason-rule">{}</span>', rules.describe(comment.rule)
+        )
+    explanation = explanation_for(comment)
+    if explanation is None:
+        return format_html("{}", _excerpt(comment.content, max_words))
+    html = format_html(
+        '<div class="why-text">{}</div><div class="why-reasons">{}</div>',
+        highlighted_text(explanation, max_words=max_words),
+        reasons(explanation),
+    )
+    if " ".join(comment.content.split()) != " ".join(w for w, _ in explanation.words):
+        # Markup, entities or invisible characters the model did not read: show what was sent.
+        html += format_html(
+            '<div class="why-raw">As sent: <code>{}</code></div>',
+            _excerpt(comment.content, max_words),
+        )
+    return html
+
+
+def _excerpt(text: str, max_words: int | None) -> str:
+    words = text.split()
+    if max_words is None or len(words) <= max_words:
+        return text
+    return " ".join(words[:max_words]) + "…"

@@ -1,0 +1,239 @@
+"""The review queue's own views and columns, through the real admin with a non-superuser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from moderation.models import Action, Comment, Rule, RuleKind, Source, Status
+from moderation.submission import submit_comment
+from tests.factories import CommentFactory
+
+CHANGELIST = reverse("admin:moderation_comment_changelist")
+FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
+SPAM_TEXT = "Buy cheap viagra online at http://cheap-pills.example.com best prices no prescription"
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    user = django_user_model.objects.create_user("moderator", password="pw", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "moderate_comment"])
+    )
+    return user
+
+
+@pytest.fixture
+def viewer(db, django_user_model):
+    """Staff who may read the queue but not decide."""
+    user = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    return user
+
+
+def decide_url(comment):
+    return reverse("admin:moderation_decide", args=[comment.pk])
+
+
+def test_tabs_count_comments_per_status(client, moderator, article):
+    for status, n in ((Status.PENDING, 3), (Status.APPROVED, 2), (Status.SPAM, 1)):
+        CommentFactory.create_batch(n, content_object=article, status=status)
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    tabs = dict(re.findall(r'data-status="(\w*)"[^>]*>[^<]+<span class="count">(\d+)</span>', html))
+    assert tabs == {"pending": "3", "approved": "2", "spam": "1", "removed": "0", "": "6"}
+
+
+def test_one_click_decision_answers_the_script_with_json(client, moderator, article):
+    comment = CommentFactory(content_object=article, status=Status.PENDING, spam_score=0.4)
+    client.force_login(moderator)
+
+    response = client.post(decide_url(comment), {"decision": "spam"}, **FETCH)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["label"]) == ("spam", "Spam")
+    assert body["counts"]["spam"] == 1 and body["counts"]["pending"] == 0
+    decision = comment.history.get()
+    assert (decision.action, decision.moderator, decision.spam_score) == (
+        Action.MARKED_SPAM,
+        moderator,
+        0.4,
+    )
+
+
+def test_one_click_decision_without_script_redirects_back_with_a_message(
+    client, moderator, article
+):
+    comment = CommentFactory(content_object=article, status=Status.PENDING)
+    client.force_login(moderator)
+    back = f"http://testserver{CHANGELIST}?status__exact=pending"
+
+    response = client.post(
+        decide_url(comment), {"decision": "approve"}, HTTP_REFERER=back, follow=True
+    )
+
+    assert response.redirect_chain == [(back, 302)]
+    assert "Approved: comment by Reader." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+
+
+def test_a_foreign_referrer_is_not_followed(client, moderator, article):
+    comment = CommentFactory(content_object=article, status=Status.PENDING)
+    client.force_login(moderator)
+
+    response = client.post(
+        decide_url(comment), {"decision": "approve"}, HTTP_REFERER="https://evil.example/"
+    )
+
+    assert response["Location"] == CHANGELIST
+
+
+def test_decisions_need_the_moderate_permission(client, viewer, article):
+    comment = CommentFactory(content_object=article, status=Status.PENDING)
+    client.force_login(viewer)
+
+    assert client.post(decide_url(comment), {"decision": "spam"}, **FETCH).status_code == 403
+    html = client.get(CHANGELIST).content.decode()
+    assert 'class="decide' not in html
+    assert "Recheck pending comments" not in html
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+
+
+def test_bad_decisions_get_a_clear_error(client, moderator, article):
+    comment = CommentFactory(content_object=article, status=Status.PENDING)
+    client.force_login(moderator)
+
+    unknown = client.post(decide_url(comment), {"decision": "delete"}, **FETCH)
+    get = client.get(decide_url(comment))
+
+    assert unknown.status_code == 400
+    assert unknown.json()["message"] == "Unknown decision 'delete'."
+    assert get.status_code == 405
+    assert not comment.history.exists()
+
+
+def test_queue_shows_why_a_comment_scored_as_it_did(client, moderator, article, active_model):
+    submit_comment(article, author_name="Bot", content=SPAM_TEXT)
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    spam_marks = re.findall(r'<mark class="why why-spam"[^>]*>([^<]+)</mark>', html)
+    assert "http://cheap-pills.example.com" in spam_marks
+    assert '<span class="reason reason-spam">links in the text' in html
+
+
+def test_queue_shows_the_rule_instead_of_the_model(client, moderator, article, no_model):
+    Rule.objects.create(kind=RuleKind.BLOCK_IP, value="203.0.113.9")
+    submit_comment(article, author_name="Bot", content="Hello", ip_address="203.0.113.9")
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert "By rule “Block IP address: 203.0.113.9”" in html
+
+
+def test_author_record_counts_the_authors_other_comments(client, moderator, article):
+    email = "olga@example.org"
+    CommentFactory.create_batch(2, content_object=article, author_email=email)
+    CommentFactory(content_object=article, author_email=email, status=Status.SPAM)
+    CommentFactory(content_object=article, author_email="other@example.org")
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert html.count("2 approved · 1 spam · since") == 3
+    assert html.count("1 approved · 0 spam · since") == 1
+
+
+def test_a_rule_added_from_a_comment_decides_it_and_later_comments(
+    client, moderator, article, no_model
+):
+    comment = CommentFactory(
+        content_object=article, status=Status.PENDING, content="See https://www.Pills.example/x"
+    )
+    client.force_login(moderator)
+    page = client.get(reverse("admin:moderation_comment_change", args=[comment.pk]))
+    assert 'value="block_link_domain:pills.example"' in page.content.decode()
+
+    client.post(
+        reverse("admin:moderation_add_rule", args=[comment.pk]),
+        {"rule": "block_link_domain:pills.example"},
+    )
+
+    rule = Rule.objects.get()
+    assert (rule.kind, rule.value, rule.created_by) == (
+        RuleKind.BLOCK_LINK_DOMAIN,
+        "pills.example",
+        moderator,
+    )
+    comment.refresh_from_db()
+    assert comment.status == Status.SPAM
+    assert comment.history.get().note == "Rule: Block link domain: pills.example"
+    later = submit_comment(article, author_name="x", content="Cheap at http://shop.pills.example")
+    assert later.comment.status == Status.SPAM
+
+
+def test_a_malformed_rule_is_refused_with_the_reason(client, moderator, article):
+    comment = CommentFactory(content_object=article, status=Status.PENDING)
+    client.force_login(moderator)
+
+    response = client.post(
+        reverse("admin:moderation_add_rule", args=[comment.pk]),
+        {"rule": "block_ip:not-an-ip"},
+        **FETCH,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "'not-an-ip' is not an IP address."
+    assert not Rule.objects.exists()
+
+
+def test_bulk_block_ips_adds_rules_and_marks_the_comments_spam(client, moderator, article):
+    comments = [
+        CommentFactory(content_object=article, status=Status.PENDING, ip_address=ip)
+        for ip in ("203.0.113.9", "203.0.113.9", "198.51.100.7")
+    ]
+    client.force_login(moderator)
+
+    client.post(
+        CHANGELIST,
+        {"action": "block_ips_selected", "_selected_action": [c.pk for c in comments]},
+    )
+
+    assert sorted(Rule.objects.values_list("value", flat=True)) == ["198.51.100.7", "203.0.113.9"]
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.SPAM}
+
+
+def test_moderators_manage_rules_and_values_are_normalised(client, moderator):
+    client.force_login(moderator)
+    add = reverse("admin:moderation_rule_add")
+
+    bad = client.post(add, {"kind": RuleKind.BLOCK_EMAIL_DOMAIN, "value": "not a domain"})
+    good = client.post(add, {"kind": RuleKind.BLOCK_EMAIL_DOMAIN, "value": "@Spam.Example"})
+
+    assert bad.status_code == 200 and "is not a domain name" in bad.content.decode()
+    assert good.status_code == 302
+    assert Rule.objects.get().value == "spam.example"
+
+
+def test_recheck_files_pending_comments_with_the_active_model(
+    client, moderator, article, active_model
+):
+    held = CommentFactory(content_object=article, status=Status.PENDING, content=SPAM_TEXT)
+    client.force_login(moderator)
+
+    response = client.post(reverse("admin:moderation_recheck"), follow=True)
+
+    held.refresh_from_db()
+    assert held.status == Status.SPAM
+    assert held.history.get().source == Source.CLASSIFIER
+    assert "Rechecked 1 comment" in response.content.decode()
