@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
@@ -109,6 +110,7 @@ class CommentAdmin(admin.ModelAdmin):
         "rule",
         "full_why",
         "rule_buttons",
+        "decide_buttons",
     )
     fieldsets = (
         (
@@ -171,6 +173,13 @@ class CommentAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_moderate_permission(request):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {"fields": (*options["fields"], "decide_buttons")}), *rest]
+
     def get_list_display(self, request: HttpRequest) -> tuple[Any, ...]:
         shown = tuple(super().get_list_display(request))
         return (*shown, "decide_buttons") if self.has_moderate_permission(request) else shown
@@ -232,7 +241,9 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.author_email and first_seen is not None:
             lines.append(
                 format_html(
-                    '<small class="author-record">{} approved · {} spam · since {}</small>',
+                    '<small class="author-record"><a href="?{}" title="All comments by this '
+                    'email">{} approved · {} spam</a> · since {}</small>',
+                    urlencode({"q": comment.author_email}),
                     getattr(comment, "author_approved", None) or 0,
                     getattr(comment, "author_spam", None) or 0,
                     date_format(localtime(first_seen), "SHORT_DATE_FORMAT"),

@@ -88,9 +88,10 @@ def _word_contributions(branch: TextBranch, text: str, words: list[str]) -> list
     term_total = {t: branch.weights[branch.vocabulary[t]] * v / norm for t, v in values.items()}
 
     # Where each term occurs: inside one word, or across a pair of neighbours.
-    own = [Counter(branch.analyze(word)) for word in words]
+    analysed = {word: Counter(branch.analyze(word)) for word in set(words)}
+    own = [analysed[word] for word in words]
     places: list[tuple[list[int], Counter[str]]] = [([i], c) for i, c in enumerate(own)]
-    for i in range(len(words) - 1):
+    for i in range(0 if branch.within_words else len(words) - 1):
         across = Counter(branch.analyze(f"{words[i]} {words[i + 1]}")) - own[i] - own[i + 1]
         if across:
             places.append(([i, i + 1], across))

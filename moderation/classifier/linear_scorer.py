@@ -27,6 +27,7 @@ class TextBranch:
     # Python lists: indexing them is several times faster than indexing numpy arrays.
     idf: list[float]
     weights: list[float]
+    within_words: bool = False  # no n-gram spans two words (char_wb): explanations skip pairs
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class LinearScorer:
                     vocabulary=last.vocabulary_,
                     idf=last.idf_.tolist(),
                     weights=coef[offset : offset + size].tolist(),
+                    within_words=last.analyzer == "char_wb",
                 )
             )
             offset += size

@@ -150,6 +150,7 @@ def test_script_in_a_comment_never_runs_in_the_queue(
     log_in(page, live_server)
     page.click("#result_list .field-submitted a")
     page.wait_for_selector(".field-full_why")
+    screenshot("comment-page")
 
     assert dialogs == []
     assert page.evaluate("window.pwned") is None

@@ -150,8 +150,9 @@ def test_author_record_counts_the_authors_other_comments(client, moderator, arti
 
     html = client.get(CHANGELIST).content.decode()
 
-    assert html.count("2 approved · 1 spam · since") == 3
-    assert html.count("1 approved · 0 spam · since") == 1
+    assert html.count("2 approved · 1 spam</a> · since") == 3
+    assert html.count("1 approved · 0 spam</a> · since") == 1
+    assert 'href="?q=olga%40example.org"' in html
 
 
 def test_a_rule_added_from_a_comment_decides_it_and_later_comments(
@@ -237,3 +238,44 @@ def test_recheck_files_pending_comments_with_the_active_model(
     assert held.status == Status.SPAM
     assert held.history.get().source == Source.CLASSIFIER
     assert "Rechecked 1 comment" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_recheck_runs_in_the_background_and_its_page_shows_progress(
+    client, moderator, article, active_model, settings
+):
+    from moderation.jobs import wait_for_job
+    from moderation.models import Job
+
+    settings.MODERATION = {**settings.MODERATION, "RECHECK_INLINE_LIMIT": 1}
+    CommentFactory.create_batch(3, content_object=article, status=Status.PENDING, content=SPAM_TEXT)
+    client.force_login(moderator)
+
+    response = client.post(reverse("admin:moderation_recheck"))
+
+    job = wait_for_job(Job.objects.get(), timeout=60)
+    assert response["Location"] == reverse("admin:moderation_job_change", args=[job.pk])
+    assert (job.state, job.done, job.total) == (Job.State.DONE, 3, 3)
+    page = client.get(response["Location"]).content.decode()
+    assert '<progress value="3" max="3">' in page
+    assert "Rechecked 3 comments: 0 published, 0 still pending, 3 spam." in page
+    assert not Comment.objects.filter(status=Status.PENDING).exists()
+
+
+def test_the_comment_page_offers_the_decisions_to_moderators_only(
+    client, moderator, viewer, article
+):
+    comment = CommentFactory(content_object=article, status=Status.PENDING)
+    url = reverse("admin:moderation_comment_change", args=[comment.pk])
+
+    client.force_login(viewer)
+    assert 'class="decide' not in client.get(url).content.decode()
+    client.force_login(moderator)
+    response = client.post(
+        decide_url(comment), {"decision": "remove"}, HTTP_REFERER=f"http://testserver{url}"
+    )
+
+    assert 'class="decide decide-remove"' in client.get(url).content.decode()
+    assert response["Location"] == f"http://testserver{url}"
+    comment.refresh_from_db()
+    assert comment.status == Status.REMOVED
