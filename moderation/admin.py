@@ -20,8 +20,19 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
 from moderation import admin_views, dashboard, decisions, recheck, rules, why
+from moderation.api import keys
 from moderation.classifier.artifacts import ModelLoadError
-from moderation.models import Action, Comment, Decision, Job, ModelVersion, Rule, RuleKind, Status
+from moderation.models import (
+    Action,
+    ApiKey,
+    Comment,
+    Decision,
+    Job,
+    ModelVersion,
+    Rule,
+    RuleKind,
+    Status,
+)
 
 
 class DecisionInline(admin.TabularInline):
@@ -485,6 +496,46 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _can_moderate(request) or super().has_module_permission(request)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("site", "key_prefix", "hosts", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("site", "prefix", "allowed_hosts")
+    fields = ("site", "allowed_hosts", "rate_limit", "key_prefix", "created_at", "revoked_at")
+    readonly_fields = ("key_prefix", "created_at", "revoked_at")
+    actions = ("revoke_selected",)
+
+    @admin.display(description="Key")
+    def key_prefix(self, api_key: ApiKey) -> str:
+        return f"{api_key.prefix}…" if api_key.prefix else "(made when saved)"
+
+    @admin.display(description="Allowed hosts")
+    def hosts(self, api_key: ApiKey) -> str:
+        return ", ".join(api_key.allowed_hosts.split()) or "any"
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        raw = None
+        if not change:
+            obj.created_by = request.user  # type: ignore[assignment]
+            raw = keys.set_new_key(obj)
+        obj.allowed_hosts = "\n".join(obj.allowed_hosts.casefold().split())
+        super().save_model(request, obj, form, change)
+        if raw is not None:
+            self.message_user(
+                request,
+                f"The API key for {obj.site} is {raw} — copy it now: it is stored only as a "
+                "hash and cannot be shown again.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Revoke selected keys")
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        active = list(queryset.filter(revoked_at__isnull=True))
+        for api_key in active:
+            keys.revoke(api_key)
+        self.message_user(request, f"Revoked {len(active)} key{'s' if len(active) != 1 else ''}.")
 
 
 @admin.register(ModelVersion)

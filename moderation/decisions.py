@@ -19,9 +19,17 @@ STATUS_AFTER: dict[str, Status] = {
 
 
 def record_decision(
-    comment: Comment, action: Action, moderator: AbstractBaseUser | None, note: str = ""
+    comment: Comment,
+    action: Action,
+    moderator: AbstractBaseUser | None,
+    note: str = "",
+    *,
+    source: Source = Source.MODERATOR,
 ) -> Decision:
-    """Apply a moderator's `action` to `comment` and record it in the comment's history."""
+    """Apply a moderator's `action` to `comment` and record it in the comment's history.
+
+    `source` is Source.API for a client site's decision (submit-spam, the JSON API).
+    """
     if action not in STATUS_AFTER:
         raise ValueError(f"{action!r} is not a moderator action.")
     with transaction.atomic():
@@ -29,7 +37,7 @@ def record_decision(
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         decision = Decision.objects.create(
             comment=locked,
-            source=Source.MODERATOR,
+            source=source,
             action=action,
             moderator=moderator,  # type: ignore[misc]  # any AUTH_USER_MODEL
             status_before=locked.status,

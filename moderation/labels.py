@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from moderation.features import CommentData
-from moderation.models import LABEL_FOR_ACTION, Decision, Source
+from moderation.models import LABEL_FOR_ACTION, LABEL_SOURCES, Decision
 
 
 def label_decisions() -> QuerySet[Decision]:
-    """Return the decisions that are labels (the query form of Decision.is_label)."""
-    return Decision.objects.filter(source=Source.MODERATOR, action__in=list(LABEL_FOR_ACTION))
+    """Return the decisions that are labels (Decision.is_label), test traffic left out."""
+    return Decision.objects.filter(
+        source__in=LABEL_SOURCES, action__in=list(LABEL_FOR_ACTION)
+    ).exclude(comment__is_test=True)
 
 
 def labelled_comments() -> list[tuple[CommentData, int]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -60,6 +62,10 @@ class Comment(models.Model):
     verdict = models.CharField(max_length=16, choices=Verdict, blank=True)
     spam_score = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=64, blank=True)
+    # The id an API client gets back (X-akismet-guid) and may quote in submit-spam / submit-ham.
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Sent by an API client as test traffic: never a label for retraining.
+    is_test = models.BooleanField(default=False)
     # The moderator's rule that decided this comment instead of the classifier, if any.
     rule = models.ForeignKey(
         "Rule", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
@@ -84,6 +90,7 @@ class Source(models.TextChoices):
     CLASSIFIER = "classifier", "Classifier"
     MODERATOR = "moderator", "Moderator"
     RULE = "rule", "Rule"
+    API = "api", "API client"  # a client site's submit-spam / submit-ham or JSON API decision
 
 
 class Action(models.TextChoices):
@@ -101,6 +108,9 @@ class Action(models.TextChoices):
     MARKED_NOT_SPAM = "marked_not_spam", "Marked as not spam"
     REMOVED = "removed", "Removed"
 
+
+# Sources whose decisions are labels: people, here or on a client site, not our own verdicts.
+LABEL_SOURCES = (Source.MODERATOR, Source.API)
 
 # Moderator actions that say whether the text is spam; "removed" says nothing about that.
 LABEL_FOR_ACTION: dict[str, bool] = {
@@ -140,7 +150,7 @@ class Decision(models.Model):
 
     @property
     def is_label(self) -> bool:
-        return self.source == Source.MODERATOR and self.action in LABEL_FOR_ACTION
+        return self.source in LABEL_SOURCES and self.action in LABEL_FOR_ACTION
 
 
 class ModelVersion(models.Model):
@@ -227,3 +237,60 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M} ({self.get_state_display()})"
+
+
+class ApiKey(models.Model):
+    """A client site's key to the REST and Akismet-compatible APIs. Only its hash is stored."""
+
+    site = models.CharField(max_length=100, help_text="The client site's name, shown in the queue.")
+    # The first characters of the key, to find its row without trying every hash.
+    prefix = models.CharField(max_length=4, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    allowed_hosts = models.TextField(
+        blank=True,
+        help_text="One host per line (example.com also allows its subdomains). The blog URL a "
+        "client sends must be on one of them. Empty: any host.",
+    )
+    rate_limit = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Requests per period, such as 600/min; empty: MODERATION['API_RATE'].",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["site", "pk"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return self.site
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ApiUsage(models.Model):
+    """One key's calls and outcomes in one month: the usage counts and Akismet's key-sites."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="usage")
+    month = models.CharField(max_length=7)  # YYYY-MM
+    api_calls = models.PositiveBigIntegerField(default=0)
+    spam = models.PositiveBigIntegerField(default=0)
+    ham = models.PositiveBigIntegerField(default=0)
+    missed_spam = models.PositiveBigIntegerField(default=0)  # submit-spam of a comment we passed
+    false_positives = models.PositiveBigIntegerField(default=0)  # submit-ham of one we flagged
+
+    class Meta:
+        ordering = ["-month", "api_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "month"], name="moderation_usage_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_key} {self.month}"

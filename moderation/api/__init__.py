@@ -1,0 +1,1 @@
+"""The APIs other CMSes use: a JSON API (DRF) and a wire-compatible Akismet endpoint."""

@@ -1,0 +1,87 @@
+"""API keys: made once and shown once, stored as a SHA-256 hash, found by prefix, compared in
+constant time. Keys are 12 characters because the WordPress Akismet plugin refuses any other
+length without making a request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import string
+from urllib.parse import urlsplit
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import F
+from django.utils import timezone
+
+from moderation.models import ApiKey, ApiUsage
+
+KEY_LENGTH = 12
+PREFIX_LENGTH = 4
+_ALPHABET = string.ascii_lowercase + string.digits  # 36^12: about 62 bits
+
+
+def hash_key(raw: str) -> str:
+    # A fast hash suits a random 62-bit key (no dictionary to guess from), and comment-check
+    # must answer well inside the Akismet clients' 1 s timeout.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def set_new_key(api_key: ApiKey) -> str:
+    """Give an unsaved ApiKey a fresh key; return the key, which is not stored anywhere."""
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(KEY_LENGTH))
+    api_key.prefix, api_key.key_hash = raw[:PREFIX_LENGTH], hash_key(raw)
+    return raw
+
+
+def create_key(
+    site: str, allowed_hosts: list[str] | tuple[str, ...] = (), user: AbstractBaseUser | None = None
+) -> tuple[ApiKey, str]:
+    """Return a new key's row and the key itself, which cannot be shown again."""
+    api_key = ApiKey(
+        site=site,
+        allowed_hosts="\n".join(h.strip().casefold() for h in allowed_hosts if h.strip()),
+        created_by=user,  # type: ignore[misc]  # any AUTH_USER_MODEL
+    )
+    raw = set_new_key(api_key)
+    api_key.save()
+    return api_key, raw
+
+
+def find_key(raw: str | None) -> ApiKey | None:
+    """Return the active key `raw` belongs to, or None."""
+    if not raw or len(raw) != KEY_LENGTH:
+        return None
+    digest = hash_key(raw)
+    for candidate in ApiKey.objects.filter(prefix=raw[:PREFIX_LENGTH], revoked_at__isnull=True):
+        if hmac.compare_digest(candidate.key_hash, digest):
+            return candidate
+    return None
+
+
+def revoke(api_key: ApiKey) -> None:
+    api_key.revoked_at = timezone.now()
+    api_key.save(update_fields=["revoked_at"])
+
+
+def allows_blog(api_key: ApiKey, blog_url: str) -> bool:
+    """Return whether the key may be used for `blog_url` (its host on the key's list)."""
+    hosts = api_key.allowed_hosts.split()
+    if not hosts:
+        return True
+    host = (urlsplit(blog_url if "//" in blog_url else f"//{blog_url}").hostname or "").casefold()
+    return any(host == allowed or host.endswith(f".{allowed}") for allowed in hosts)
+
+
+def record_usage(api_key: ApiKey, **outcomes: int) -> None:
+    """Count one call of `api_key` this month, plus any outcomes (spam=1, ham=1, ...)."""
+    now = timezone.now()
+    month = now.strftime("%Y-%m")
+    counts = {"api_calls": 1, **outcomes}
+    updates = {field: F(field) + n for field, n in counts.items()}
+    if not ApiUsage.objects.filter(api_key=api_key, month=month).update(**updates):
+        # The month's first call; get_or_create copes with a concurrent first call.
+        usage, _ = ApiUsage.objects.get_or_create(api_key=api_key, month=month)
+        ApiUsage.objects.filter(pk=usage.pk).update(**updates)
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from moderation.api.keys import (
+    KEY_LENGTH,
+    allows_blog,
+    create_key,
+    find_key,
+    hash_key,
+    record_usage,
+    revoke,
+)
+from moderation.models import ApiKey, ApiUsage
+
+
+def test_a_key_is_twelve_characters_and_only_its_hash_is_stored(db):
+    api_key, raw = create_key("Daily Ledger")
+
+    assert len(raw) == KEY_LENGTH == 12
+    stored = ApiKey.objects.get()
+    assert raw not in {stored.key_hash, stored.prefix, stored.site}
+    assert stored.key_hash == hash_key(raw)
+    assert find_key(raw) == api_key
+
+
+@pytest.mark.parametrize("guess", ["", None, "short", "x" * 12, "y" * 40])
+def test_wrong_keys_find_nothing(db, guess):
+    create_key("Daily Ledger")
+
+    assert find_key(guess) is None
+
+
+def test_a_revoked_key_stops_working(db):
+    api_key, raw = create_key("Daily Ledger")
+
+    revoke(api_key)
+
+    assert find_key(raw) is None
+
+
+def test_allowed_hosts_include_subdomains_only(db):
+    api_key, _ = create_key("Daily Ledger", ["News.Example"])
+    anywhere, _ = create_key("Any")
+
+    assert allows_blog(api_key, "https://news.example/")
+    assert allows_blog(api_key, "https://www.news.example/blog")
+    assert not allows_blog(api_key, "https://fakenews.example/")
+    assert allows_blog(anywhere, "https://fakenews.example/")
+
+
+def test_usage_is_counted_per_month(db):
+    api_key, _ = create_key("Daily Ledger")
+
+    record_usage(api_key, spam=1)
+    record_usage(api_key, ham=1)
+    record_usage(api_key)
+
+    usage = ApiUsage.objects.get()
+    assert (usage.api_calls, usage.spam, usage.ham) == (3, 1, 1)
+    api_key.refresh_from_db()
+    assert api_key.last_used_at is not None
+
+
+def test_create_api_key_prints_the_key_alone_on_its_last_line(db, capsys):
+    call_command("create_api_key", "--site", "Daily Ledger", "--allowed-host", "news.example")
+
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert len(last) == 12 and last.isalnum()
+    assert find_key(last).allowed_hosts == "news.example"
+
+
+def test_create_api_key_refuses_a_url_for_a_host(db):
+    with pytest.raises(CommandError, match="takes a host name"):
+        call_command("create_api_key", "--site", "x", "--allowed-host", "https://news.example/")
+
+
+def test_revoke_api_key_by_prefix(db, capsys):
+    api_key, raw = create_key("Daily Ledger")
+
+    call_command("revoke_api_key", raw[:4])
+
+    assert find_key(raw) is None
+    with pytest.raises(CommandError, match="No active API key"):
+        call_command("revoke_api_key", raw[:4])
+
+
+def test_the_admin_shows_a_new_key_once(admin_client):
+    response = admin_client.post(
+        reverse("admin:moderation_apikey_add"),
+        {"site": "Daily Ledger", "allowed_hosts": "News.Example", "rate_limit": ""},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    api_key = ApiKey.objects.get()
+    raw = html.split("The API key for Daily Ledger is ")[1][:12]
+    assert find_key(raw) == api_key
+    assert api_key.allowed_hosts == "news.example"
+    again = admin_client.get(reverse("admin:moderation_apikey_change", args=[api_key.pk]))
+    assert raw not in again.content.decode()
