@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -80,11 +81,33 @@ def _author_record(status: Status | None = None) -> Subquery:
     )
 
 
+class ClientSiteFilter(admin.SimpleListFilter):
+    """Comments that came through the APIs, by the client site whose key sent them."""
+
+    title = "client site"
+    parameter_name = "client_site"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(k.pk), k.site) for k in ApiKey.objects.all()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        if self.value() is None:
+            return queryset
+        return queryset.filter(
+            content_type=ContentType.objects.get_for_model(ApiKey), object_pk=self.value()
+        )
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("why", "author", "state", "submitted")
     list_display_links = ("submitted",)
-    list_filter = ("status", "submitted_at", ("content_type", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "status",
+        "submitted_at",
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        ClientSiteFilter,
+    )
     search_fields = ("author_name", "author_email", "author_url", "content", "ip_address")
     list_per_page = 50
     date_hierarchy = "submitted_at"
@@ -267,14 +290,21 @@ class CommentAdmin(admin.ModelAdmin):
         return date_format(localtime(comment.submitted_at), "j M, H:i")
 
     @admin.display(description="On")
-    def target(self, comment: Comment) -> SafeString | str:
+    def target(self, comment: Comment) -> SafeString:
         obj = comment.content_object
-        if obj is None:
-            return "(deleted)"
         url = getattr(obj, "get_absolute_url", None)
-        if url is None:
-            return str(obj)
-        return format_html('<a href="{}">{}</a>', url(), obj)
+        if obj is None:
+            shown = format_html("{}", "(deleted)")
+        elif url is None:  # a client site's key: its comments live on the client's pages
+            shown = format_html("{}", obj)
+        else:
+            shown = format_html('<a href="{}">{}</a>', url(), obj)
+        # A client's permalink is untrusted: only http(s) becomes a link (never javascript:).
+        if comment.permalink.startswith(("http://", "https://")) and url is None:
+            shown += format_html(
+                ' · <a href="{}" rel="noopener noreferrer">page</a>', comment.permalink
+            )
+        return shown
 
     @admin.display(description="Spam score", ordering="spam_score")
     def score(self, comment: Comment) -> SafeString:

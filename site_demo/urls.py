@@ -1,4 +1,5 @@
-"""URLs of the demo news site: articles, the privacy page, the admin and Hamlet's comment views."""
+"""URLs of the demo news site: articles, the privacy page, the admin, Hamlet's comment views and
+its two APIs."""
 
 from __future__ import annotations
 
@@ -12,5 +13,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
     path("privacy/", views.privacy, name="privacy"),
     path("comments/", include("moderation.urls")),
+    path("api/v1/", include("moderation.api.urls")),
+    path("akismet/", include("moderation.api.akismet_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -279,3 +279,21 @@ def test_the_comment_page_offers_the_decisions_to_moderators_only(
     assert response["Location"] == f"http://testserver{url}"
     comment.refresh_from_db()
     assert comment.status == Status.REMOVED
+
+
+def test_api_comments_show_their_site_and_only_http_permalinks(client, moderator, no_model):
+    from moderation.api.keys import create_key
+
+    site, _ = create_key("Riverside Gazette")
+    CommentFactory(content_object=site, permalink="https://gazette.example/story-1")
+    CommentFactory(content_object=site, permalink="javascript:alert(1)")
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert html.count('<div class="comment-target">on Riverside Gazette') == 2
+    assert '<a href="https://gazette.example/story-1" rel="noopener noreferrer">page</a>' in html
+    assert 'href="javascript:' not in html
+    CommentFactory(content_object=create_key("Other")[0])
+    filtered = client.get(CHANGELIST, {"client_site": site.pk}).content.decode()
+    assert filtered.count('<div class="comment-target">on ') == 2
