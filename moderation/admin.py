@@ -4,6 +4,7 @@ one-click and keyboard decisions, rules from a comment, a recheck, and the rules
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from django.utils.timezone import localtime
 from moderation import admin_views, dashboard, decisions, recheck, rules, why
 from moderation.api import keys
 from moderation.classifier.artifacts import ModelLoadError
+from moderation.classifier.registry import activate_model, previous_model, register_model
 from moderation.models import (
     Action,
     ApiKey,
@@ -570,9 +572,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
-    list_display = ("version", "is_active", "created_at", "activated_at", "sha256")
+    list_display = ("version", "is_active", "promotion", "created_at", "activated_at")
     readonly_fields = (
         "version",
+        "promotion",
         "path",
         "sha256",
         "card",
@@ -580,6 +583,36 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "created_at",
         "activated_at",
     )
+    actions = ("activate_selected", "roll_back")
+
+    @admin.display(description="Retraining's judgement")
+    def promotion(self, model_version: ModelVersion) -> str:
+        judgement = model_version.card.get("promotion") or {}
+        return str(judgement.get("reason", "–"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_promote_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("moderation.change_modelversion")
+
+    @admin.action(permissions=["promote"], description="Make the selected version active")
+    def activate_selected(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
+            return
+        try:
+            model_version = activate_model(register_model(Path(queryset.get().path)))
+        except ModelLoadError as exc:
+            self.message_user(request, f"Not activated: {exc}", messages.ERROR)
+            return
+        self.message_user(request, f"Active model: {model_version.version}.", messages.SUCCESS)
+
+    @admin.action(permissions=["promote"], description="Roll back to the previously active version")
+    def roll_back(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        previous = previous_model()
+        if previous is None:
+            self.message_user(request, "No earlier active version.", messages.ERROR)
+            return
+        activate_model(previous)
+        self.message_user(request, f"Rolled back to {previous.version}.", messages.SUCCESS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from moderation.conf import DEFAULTS, get_settings
 _PROBABILITIES = ("HAM_THRESHOLD", "SPAM_THRESHOLD", "DISCARD_THRESHOLD")
 # Whole-number settings and their minimum; the optional ones may also be None (off).
 _WHOLE_NUMBERS = {
+    "API_MAX_BODY_BYTES": 1,
     "MAX_COMMENT_LENGTH": 1,
     "MAX_FORM_AGE": 1,
     "MIN_SUBMIT_SECONDS": 0,
@@ -80,6 +82,15 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 )
             )
     messages += _check_notifications(conf)
+    messages += _check_api_rates(conf)
+    weight = conf["SITE_LABEL_WEIGHT"]
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+        messages.append(
+            Error(
+                f"MODERATION['SITE_LABEL_WEIGHT'] must be a number above 0, not {weight!r}.",
+                id="moderation.E005",
+            )
+        )
     if not isinstance(conf["DISCARD_BLATANT_SPAM"], bool):
         messages.append(
             Error(
@@ -89,6 +100,21 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+_RATE = re.compile(r"^[1-9]\d*/(s|sec|m|min|h|hour|d|day)$")
+
+
+def _check_api_rates(conf: dict[str, Any]) -> list[CheckMessage]:
+    return [
+        Error(
+            f"MODERATION[{key!r}] must be a rate such as '600/min' (per s, min, hour or day), "
+            f"not {conf[key]!r}.",
+            id="moderation.E007",
+        )
+        for key in ("API_RATE", "API_RATE_PER_IP")
+        if not (isinstance(conf[key], str) and _RATE.match(conf[key]))
+    ]
 
 
 def _check_notifications(conf: dict[str, Any]) -> list[CheckMessage]:

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_AGE": 2 * 60 * 60,  # seconds a rendered form stays valid
     "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
     "MODEL_CHECK_INTERVAL": 2.0,  # seconds a process trusts its last look at the active model
+    "MODEL_DIR": None,  # folder for retrained model versions; None: MEDIA_ROOT/moderation-models
     # Addresses told when the pending queue reaches NOTIFY_PENDING_AT; empty: settings.MANAGERS.
     "NOTIFY_EMAILS": [],
     "NOTIFY_PENDING_AT": None,  # pending comments; None: no notifications
@@ -34,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "PRODUCT_NAME": "Hamlet",  # shown in the notice under the comment form
     "RECHECK_INLINE_LIMIT": 200,  # comments; a larger admin recheck runs in the background
     "RETENTION_DAYS": 15,  # days spam and removed comments are kept; None: kept for ever
+    "SITE_LABEL_WEIGHT": 3.0,  # the site's labels weigh this many public corpora in retraining
     "SPAM_THRESHOLD": None,  # probability from which a comment is spam; None: the model's
 }
 

@@ -7,6 +7,11 @@ the comment, the label's text comes from the snapshot taken just before (retenti
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from django.db.models import QuerySet
 
 from moderation.features import CommentData
@@ -20,16 +25,65 @@ def label_decisions() -> QuerySet[Decision]:
     ).exclude(comment__is_test=True)
 
 
-def labelled_comments() -> list[tuple[CommentData, int]]:
-    """Return (comment, 1 spam / 0 ham) for every comment a moderator has labelled."""
+@dataclass(frozen=True)
+class Label:
+    """A comment as the classifier sees it, whether a person said it is spam, and when."""
+
+    comment: CommentData
+    is_spam: int  # 1 spam, 0 ham
+    decided_at: datetime
+
+
+def labels() -> list[Label]:
+    """Return every labelled comment once, by its latest label, oldest decision first."""
     # A deleted comment's labels no longer share a comment_id; retention snapshots only the
     # latest of them, so keying those by their own pk still gives one label per comment.
-    latest: dict[tuple[str, int], tuple[CommentData, int]] = {}
+    latest: dict[tuple[str, int], Label] = {}
     for decision in label_decisions().select_related("comment").order_by("created_at", "pk"):
-        label = int(LABEL_FOR_ACTION[decision.action])
+        is_spam = int(LABEL_FOR_ACTION[decision.action])
         comment = decision.comment
         if comment is not None:
-            latest["comment", comment.pk] = (CommentData.from_comment(comment), label)
+            key, data = ("comment", comment.pk), CommentData.from_comment(comment)
         elif decision.snapshot is not None:
-            latest["decision", decision.pk] = (CommentData(**decision.snapshot), label)
+            key, data = ("decision", decision.pk), CommentData(**decision.snapshot)
+        else:
+            continue
+        latest.pop(key, None)  # re-inserted last: the dict stays in decision order
+        latest[key] = Label(data, is_spam, decision.created_at)
     return list(latest.values())
+
+
+def labelled_comments() -> list[tuple[CommentData, int]]:
+    """Return (comment, 1 spam / 0 ham) for every comment a moderator has labelled."""
+    return [(label.comment, label.is_spam) for label in labels()]
+
+
+def label_rows() -> Iterator[dict[str, Any]]:
+    """Yield every label decision (not only the latest per comment) as a JSON-ready dict."""
+    decisions = (
+        label_decisions().select_related("comment", "moderator").order_by("created_at", "pk")
+    )
+    for decision in decisions.iterator(chunk_size=500):
+        comment = decision.comment
+        data = (
+            CommentData.from_comment(comment)
+            if comment
+            else CommentData(**decision.snapshot or {"content": ""})
+        )
+        yield {
+            "comment_id": decision.comment_id,
+            "content": data.content,
+            "author_name": data.author_name,
+            "author_email": data.author_email,
+            "author_url": data.author_url,
+            "label": "spam" if LABEL_FOR_ACTION[decision.action] else "ham",
+            "decision": decision.action,
+            "source": decision.source,
+            "status_before": decision.status_before,
+            "verdict_before": comment.verdict if comment else None,
+            "spam_score": decision.spam_score,
+            "model_version": decision.model_version,
+            "moderator": decision.moderator.get_username() if decision.moderator else None,
+            "note": decision.note,
+            "decided_at": decision.created_at.isoformat(),
+        }

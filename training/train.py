@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,14 +51,18 @@ def row_sources(datasets: list[Dataset]) -> list[str]:
     return [d.name for d in datasets for _ in range(len(d))]
 
 
-def source_weights(sources: list[str]) -> np.ndarray:
+def source_weights(
+    sources: list[str], emphasis: Mapping[str, float] | None = None
+) -> np.ndarray:
     """Return row weights that give every source the same total weight (mean weight 1).
 
     Without them the 30,000 easy news and talk-page ham rows outweigh the smaller, harder
-    YouTube and SMS sets, and the model learns little from them. Returns shape (n_rows,).
+    YouTube and SMS sets, and the model learns little from them. `emphasis` multiplies the
+    total of named sources (retraining gives a site's own labels more). Returns (n_rows,).
     """
-    _, inverse, counts = np.unique(sources, return_inverse=True, return_counts=True)
-    weights = 1.0 / counts[inverse]
+    names, inverse, counts = np.unique(sources, return_inverse=True, return_counts=True)
+    factors = np.array([(emphasis or {}).get(str(name), 1.0) for name in names])
+    weights = factors[inverse] / counts[inverse]
     return weights / weights.mean()
 
 
@@ -66,6 +71,7 @@ def fit_datasets(
     *,
     target_fpr: float = TARGET_FPR,
     review_rate: float = REVIEW_RATE,
+    emphasis: Mapping[str, float] | None = None,
     **pipeline_params: Any,
 ) -> FitResult:
     """Fit the pipeline on every row and choose thresholds from its out-of-fold probabilities.
@@ -84,7 +90,7 @@ def fit_datasets(
         data.comments,
         labels,
         classifier__groups=groups,
-        classifier__sample_weight=source_weights(sources),
+        classifier__sample_weight=source_weights(sources, emphasis),
     )
     classifier = pipeline.named_steps["classifier"]
     oof = classifier.oof_probabilities_
@@ -101,6 +107,7 @@ def train_model(
     *,
     target_fpr: float = TARGET_FPR,
     review_rate: float = REVIEW_RATE,
+    emphasis: Mapping[str, float] | None = None,
 ) -> TrainResult:
     """Fit on `datasets`, and save the model, its checksum and its card in `out`.
 
@@ -109,7 +116,9 @@ def train_model(
     started = time.perf_counter()
     with tqdm(total=2, desc="training", unit="step") as progress:
         progress.set_postfix_str("fit + out-of-fold calibration")
-        result = fit_datasets(datasets, target_fpr=target_fpr, review_rate=review_rate)
+        result = fit_datasets(
+            datasets, target_fpr=target_fpr, review_rate=review_rate, emphasis=emphasis
+        )
         progress.update()
         progress.set_postfix_str("save")
         card: dict[str, Any] = {
@@ -127,6 +136,7 @@ def train_model(
                 for d in datasets
             ],
             "pipeline": _describe(result.pipeline),
+            "source_emphasis": dict(emphasis or {}),
             "target_fpr": target_fpr,
             "review_rate": review_rate,
             "ham_threshold": round(result.thresholds.ham, 6),

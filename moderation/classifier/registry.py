@@ -95,6 +95,15 @@ def activate_model(model_version: ModelVersion) -> ModelVersion:
     return model_version
 
 
+def previous_model() -> ModelVersion | None:
+    """Return the version that was active most recently before the active one, if any."""
+    return (
+        ModelVersion.objects.filter(is_active=False, activated_at__isnull=False)
+        .order_by("-activated_at", "-pk")
+        .first()
+    )
+
+
 def ensure_active_model() -> ModelVersion:
     """Return the active version, registering and activating the shipped default if none is."""
     active = ModelVersion.objects.filter(is_active=True).first()

@@ -145,3 +145,24 @@ def test_a_queue_threshold_nobody_hears_about_is_w003(settings):
         ("moderation.W003", "MODERATION['NOTIFY_PENDING_AT'] is set, but nobody would be told.")
     ]
     assert messages_for(settings, NOTIFY_PENDING_AT=20, NOTIFY_EMAILS=["m@example.org"]) == []
+
+
+@pytest.mark.parametrize("rate", ["600", "0/min", "ten/min", "5/fortnight", 600])
+def test_api_rates_must_be_drf_rates_e007(settings, rate):
+    assert messages_for(settings, API_RATE=rate) == [
+        (
+            "moderation.E007",
+            "MODERATION['API_RATE'] must be a rate such as '600/min' (per s, min, hour or day), "
+            f"not {rate!r}.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("weight", [0, -1, "3", True])
+def test_site_label_weight_must_be_positive_e005(settings, weight):
+    assert messages_for(settings, SITE_LABEL_WEIGHT=weight) == [
+        (
+            "moderation.E005",
+            f"MODERATION['SITE_LABEL_WEIGHT'] must be a number above 0, not {weight!r}.",
+        )
+    ]

@@ -106,3 +106,10 @@ def test_predictions_at_a_threshold_keep_the_rows_and_redecide_them():
     assert predictions.is_spam == [False, False]
     assert predictions.at(0.5).is_spam == [True, False]
     assert predictions.at(0.5).labels == [1, 0]
+
+
+def test_emphasis_multiplies_a_sources_total_weight():
+    weights = source_weights(["a"] * 90 + ["site"] * 10, {"site": 3.0})
+
+    assert weights[90:].sum() == pytest.approx(3 * weights[:90].sum())
+    assert weights.mean() == pytest.approx(1.0)
