@@ -91,14 +91,14 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 id="moderation.E005",
             )
         )
-    if not isinstance(conf["DISCARD_BLATANT_SPAM"], bool):
-        messages.append(
-            Error(
-                "MODERATION['DISCARD_BLATANT_SPAM'] must be True or False, "
-                f"not {conf['DISCARD_BLATANT_SPAM']!r}.",
-                id="moderation.E004",
+    for key in ("CELERY", "DISCARD_BLATANT_SPAM"):
+        if not isinstance(conf[key], bool):
+            messages.append(
+                Error(
+                    f"MODERATION[{key!r}] must be True or False, not {conf[key]!r}.",
+                    id="moderation.E004",
+                )
             )
-        )
     return messages
 
 

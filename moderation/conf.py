@@ -12,10 +12,12 @@ SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
 
 # Keep alphabetical; units in trailing comments.
 DEFAULTS: dict[str, Any] = {
-    # Requests a request body of the APIs may have; larger ones get 413 before anything is read.
+    # Larger API request bodies get 413 before anything is read.
     "API_MAX_BODY_BYTES": 64 * 1024,  # bytes
     "API_RATE": "600/min",  # requests per key (DRF rate syntax); an ApiKey may set its own
     "API_RATE_PER_IP": "120/min",  # requests per client IP without a valid key
+    # Run jobs (rechecks, retraining) on Celery workers; off: a thread of the web process.
+    "CELERY": False,
     # Folder with model.joblib + model.sha256, scoring comments while no version is active.
     "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,
     "DISCARD_BLATANT_SPAM": False,  # delete (after logging) spam scoring >= DISCARD_THRESHOLD

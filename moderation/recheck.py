@@ -134,12 +134,19 @@ def recheck_pending(user: AbstractBaseUser | None = None, *, background: bool | 
     It runs in the background when there are more than RECHECK_INLINE_LIMIT comments, unless
     `background` says otherwise; a failure to load the model ends the job FAILED.
     """
-    pending = Comment.objects.filter(status=Status.PENDING).order_by("submitted_at", "pk")
-    total = pending.count()
+    total = _pending().count()
     if background is None:
         background = total > get_settings()["RECHECK_INLINE_LIMIT"]
+    return start_job("recheck", total, RECHECK_JOB, user=user, background=background)
 
-    def work(job: Job) -> str:
-        return recheck(pending, progress=lambda n: advance(job, n)).summary()
 
-    return start_job("recheck", total, work, user=user, background=background)
+def recheck_job(job: Job) -> str:
+    """The work of a "recheck" Job: every comment still pending when it runs."""
+    return recheck(_pending(), progress=lambda n: advance(job, n)).summary()
+
+
+RECHECK_JOB = f"{__name__}.recheck_job"
+
+
+def _pending() -> QuerySet[Comment]:
+    return Comment.objects.filter(status=Status.PENDING).order_by("submitted_at", "pk")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from moderation.conf import get_settings
 from moderation.features import CommentData
 from moderation.labels import label_decisions
-from moderation.models import Comment, Decision, Status
+from moderation.models import Comment, Decision, Job, Status
 
 PURGEABLE = [Status.SPAM, Status.REMOVED]
 # Comments deleted per query: bounds memory and the size of `IN (...)` lists.
@@ -61,6 +61,12 @@ def purge(
             Comment.objects.filter(pk__in=pks).delete()
             deleted += len(pks)
     return PurgeResult(deleted=deleted, labels_kept=labels_kept)
+
+
+def purge_job(job: Job) -> str:
+    """The work of a "purge" Job (the daily Celery beat task)."""
+    result = purge()
+    return f"Deleted {result.deleted} spam and removed comments; kept {result.labels_kept} labels."
 
 
 def _expired(cutoff: datetime.datetime) -> QuerySet[Comment]:

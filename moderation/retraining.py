@@ -27,7 +27,7 @@ from moderation.classifier.thresholds import card_thresholds
 from moderation.conf import get_settings
 from moderation.features import CommentData
 from moderation.labels import Label, labels
-from moderation.models import ModelVersion
+from moderation.models import Job, ModelVersion
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,13 @@ def retrain(
     judgement = judge(candidate, holdout)
     log(judgement.reason)
     return _conclude(candidate, judgement, promote=promote)
+
+
+def retrain_job(job: Job) -> str:
+    """The work of a "retrain" Job (the nightly Celery beat task)."""
+    result = retrain()
+    state = "promoted" if result.promoted else "kept inactive"
+    return f"Candidate {result.candidate.version} {state}. {result.judgement.reason}"
 
 
 def split_recent(site_labels: list[Label]) -> tuple[list[Label], list[Label]]:

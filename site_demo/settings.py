@@ -80,6 +80,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 MEDIA_ROOT = VAR_DIR / "media"  # retrained spam models are written under it
 
+# Celery on Redis when CELERY_BROKER_URL is set; without it jobs run in a thread (no broker).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2  # seconds; a broker that is down falls back at once
+CELERY_BEAT_SCHEDULE = {
+    "retrain nightly": {"task": "moderation.retrain", "schedule": 24 * 60 * 60},
+    "purge daily": {"task": "moderation.purge", "schedule": 24 * 60 * 60},
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -101,5 +110,6 @@ LOGGING = {
 }
 
 MODERATION: dict[str, Any] = {
+    "CELERY": bool(CELERY_BROKER_URL),
     "PRIVACY_URL": "/privacy/",
 }

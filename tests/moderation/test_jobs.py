@@ -19,9 +19,13 @@ def fail_half_way(job):
     raise RuntimeError("the model fell over")
 
 
+COUNT = f"{__name__}.count_to_three"
+FAIL = f"{__name__}.fail_half_way"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_background_job_advances_and_finishes(admin_user):
-    job = start_job("count", 3, count_to_three, user=admin_user)
+    job = start_job("count", 3, COUNT, user=admin_user)
 
     job = wait_for_job(job, timeout=30)
 
@@ -35,7 +39,7 @@ def test_background_job_advances_and_finishes(admin_user):
 @pytest.mark.django_db(transaction=True)
 def test_failing_background_job_ends_failed_with_the_message(caplog):
     with caplog.at_level(logging.ERROR, logger="moderation"):
-        job = wait_for_job(start_job("fail", 3, fail_half_way), timeout=30)
+        job = wait_for_job(start_job("fail", 3, FAIL), timeout=30)
 
     assert job.state == Job.State.FAILED
     assert job.result == "RuntimeError: the model fell over"
@@ -46,7 +50,7 @@ def test_failing_background_job_ends_failed_with_the_message(caplog):
 
 
 def test_inline_job_is_finished_when_start_job_returns(db):
-    job = start_job("count", 3, count_to_three, background=False)
+    job = start_job("count", 3, COUNT, background=False)
 
     stored = Job.objects.get(pk=job.pk)
     assert stored.state == Job.State.DONE
@@ -56,9 +60,16 @@ def test_inline_job_is_finished_when_start_job_returns(db):
 
 def test_background_job_waits_for_the_commit_of_its_row(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        job = start_job("count", 3, count_to_three)
+        job = start_job("count", 3, COUNT)
         running = Job.objects.get(pk=job.pk)
 
     assert running.state == Job.State.RUNNING
     assert running.done == 0
     assert len(callbacks) == 1
+
+
+def test_a_misnamed_work_function_fails_at_once(db):
+    with pytest.raises(ImportError):
+        start_job("count", 3, f"{__name__}.no_such_function")
+
+    assert not Job.objects.exists()
