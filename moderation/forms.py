@@ -82,7 +82,9 @@ class CommentForm(forms.Form):
     def refresh_token(self) -> None:
         """Re-sign the target so a reader can post the corrected form again."""
         if self.target is not None and self.is_bound:
-            self.data = {**self.data, "token": sign_target(self.target)}
+            data = self.data.copy()  # a mutable copy of the QueryDict, one value per field
+            data["token"] = sign_target(self.target)
+            self.data = data
 
     def _load_target(self, label: str, pk: str) -> models.Model:
         try:

@@ -175,7 +175,8 @@ def test_missing_fields_are_named_on_the_error_page_and_input_is_escaped(
     assert "This field is required." in html
     assert "Enter a valid email address." in html
     assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in html
+    assert 'name="email" value="x"' in html  # the reader's own input back, one value per field
 
 
 def test_next_pointing_off_site_falls_back_to_the_article(browser, article, active_model):
