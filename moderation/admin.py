@@ -4,7 +4,6 @@ one-click and keyboard decisions, rules from a comment, a recheck, and the rules
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -23,8 +22,9 @@ from django.utils.timezone import localtime
 
 from moderation import admin_views, dashboard, decisions, recheck, rules, why
 from moderation.api import keys
+from moderation.classifier import artifacts, storage
 from moderation.classifier.artifacts import ModelLoadError
-from moderation.classifier.registry import activate_model, previous_model, register_model
+from moderation.classifier.registry import activate_model, previous_model
 from moderation.models import (
     Action,
     ApiKey,
@@ -601,8 +601,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
             return
-        try:
-            model_version = activate_model(register_model(Path(queryset.get().path)))
+        model_version = queryset.get()
+        try:  # verified before it may score anything
+            directory = storage.local_folder(model_version.path, model_version.storage_name)
+            artifacts.load_model(directory, model_version.sha256)
+            activate_model(model_version)
         except ModelLoadError as exc:
             self.message_user(request, f"Not activated: {exc}", messages.ERROR)
             return

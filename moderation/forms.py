@@ -9,6 +9,7 @@ from django import forms
 from django.apps import apps
 from django.core import signing
 from django.db import models
+from django.http import QueryDict
 
 from moderation.conf import get_settings
 
@@ -82,7 +83,9 @@ class CommentForm(forms.Form):
     def refresh_token(self) -> None:
         """Re-sign the target so a reader can post the corrected form again."""
         if self.target is not None and self.is_bound:
-            data = self.data.copy()  # a mutable copy of the QueryDict, one value per field
+            # A mutable QueryDict keeps one value per field (a dict of it would hold lists).
+            data = QueryDict(mutable=True)
+            data.update(self.data)
             data["token"] = sign_target(self.target)
             self.data = data
 

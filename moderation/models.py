@@ -158,6 +158,8 @@ class ModelVersion(models.Model):
 
     version = models.CharField(max_length=64, unique=True)
     path = models.CharField(max_length=500, help_text="Folder holding model.joblib.")
+    # Where every server finds the files (MODERATION["MODEL_STORAGE"]); empty: only `path`.
+    storage_name = models.CharField(max_length=300, blank=True)
     sha256 = models.CharField(max_length=64)
     card = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=False)

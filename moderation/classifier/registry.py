@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from moderation.classifier import artifacts
+from moderation.classifier import artifacts, storage
 from moderation.classifier.thresholds import Thresholds, card_thresholds
 from moderation.conf import get_settings
 from moderation.models import ModelVersion
@@ -55,9 +55,8 @@ def active_model_source() -> ModelSource:
     if active is None:
         source = shipped_model_source()
     else:
-        source = ModelSource(
-            active.version, Path(active.path), active.sha256, card_thresholds(active.card)
-        )
+        directory = storage.local_folder(active.path, active.storage_name)
+        source = ModelSource(active.version, directory, active.sha256, card_thresholds(active.card))
     _active = (now, source)
     return source
 
@@ -77,7 +76,13 @@ def register_model(directory: Path, *, version: str | None = None) -> ModelVersi
     card = artifacts.read_card(directory)
     name = version or str(card.get("version") or f"{directory.name}-{sha256[:12]}")
     model_version, _ = ModelVersion.objects.update_or_create(
-        version=name, defaults={"path": str(directory), "sha256": sha256, "card": card}
+        version=name,
+        defaults={
+            "path": str(directory),
+            "sha256": sha256,
+            "card": card,
+            "storage_name": storage.publish(directory, sha256),
+        },
     )
     return model_version
 

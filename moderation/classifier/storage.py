@@ -1,0 +1,72 @@
+"""Model files in Django's storage API, so every app server finds every model version.
+
+A registered version's files are published to the storage named by MODERATION["MODEL_STORAGE"]
+(Django's default storage: MEDIA_ROOT, or S3 and the like in production) under a folder named
+by their SHA-256. A process that does not have the version's folder on its own disk copies it
+from there into MODEL_CACHE_DIR first. The checksum is still verified when the file is loaded.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.storage import Storage, storages
+
+from moderation.classifier import artifacts
+from moderation.conf import get_settings
+
+FILES = (artifacts.MODEL_FILE, artifacts.CHECKSUM_FILE, artifacts.CARD_FILE)
+PREFIX = "moderation-models"
+
+
+def model_storage() -> Storage:
+    return storages[get_settings()["MODEL_STORAGE"]]
+
+
+def publish(directory: Path, sha256: str) -> str:
+    """Copy a model folder's files to the model storage; return the folder's name there."""
+    storage, folder = model_storage(), f"{PREFIX}/{sha256}"
+    for name in FILES:
+        target = f"{folder}/{name}"
+        if (directory / name).exists() and not storage.exists(target):
+            with (directory / name).open("rb") as handle:
+                saved = storage.save(target, File(handle))
+            if saved != target:  # the storage renamed it: someone published it meanwhile
+                storage.delete(saved)
+    return folder
+
+
+def local_folder(path: str, storage_name: str) -> Path:
+    """Return a folder on this machine holding the version's files, fetched if need be."""
+    directory = Path(path)
+    if (directory / artifacts.MODEL_FILE).exists() or not storage_name:
+        return directory
+    cache = cache_dir() / Path(storage_name).name
+    if not (cache / artifacts.MODEL_FILE).exists():
+        _fetch(storage_name, cache)
+    return cache
+
+
+def cache_dir() -> Path:
+    configured = get_settings()["MODEL_CACHE_DIR"]
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "hamlet-models"
+
+
+def _fetch(storage_name: str, cache: Path) -> None:
+    storage = model_storage()
+    # Written beside the cache folder and renamed into place: another process loading the
+    # same version never sees half a file.
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=cache.parent, prefix=f".{cache.name}-"))
+    for name in FILES:
+        if storage.exists(f"{storage_name}/{name}"):
+            with storage.open(f"{storage_name}/{name}", "rb") as source:
+                (partial / name).write_bytes(source.read())
+    try:
+        partial.rename(cache)
+    except OSError:  # another process got there first; its copy is as good
+        for leftover in partial.iterdir():
+            leftover.unlink()
+        partial.rmdir()
