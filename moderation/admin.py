@@ -14,6 +14,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subq
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -22,12 +23,14 @@ from django.utils.timezone import localtime
 
 from moderation import admin_views, dashboard, decisions, recheck, rules, why
 from moderation.api import keys
+from moderation.api.throttling import RATE
 from moderation.classifier import artifacts, storage
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.registry import activate_model, previous_model
 from moderation.models import (
     Action,
     ApiKey,
+    ApiUsage,
     Comment,
     Decision,
     Job,
@@ -530,9 +533,48 @@ class JobAdmin(admin.ModelAdmin):
         return _can_moderate(request) or super().has_module_permission(request)
 
 
+class ApiUsageInline(admin.TabularInline):
+    model = ApiUsage
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "month",
+        "api_calls",
+        "spam",
+        "ham",
+        "missed_spam",
+        "false_positives",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ApiKeyForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ("site", "allowed_hosts", "rate_limit")
+
+    def clean_rate_limit(self) -> str:
+        rate: str = self.cleaned_data["rate_limit"].strip()
+        if rate and not RATE.match(rate):
+            raise ValidationError("Write a rate such as 600/min (per s, min, hour or day).")
+        return rate
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("site", "key_prefix", "hosts", "created_at", "last_used_at", "revoked_at")
+    form = ApiKeyForm
+    list_display = (
+        "site",
+        "key_prefix",
+        "hosts",
+        "calls_this_month",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    inlines = (ApiUsageInline,)
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     search_fields = ("site", "prefix", "allowed_hosts")
     fields = ("site", "allowed_hosts", "rate_limit", "key_prefix", "created_at", "revoked_at")
@@ -546,6 +588,19 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.display(description="Allowed hosts")
     def hosts(self, api_key: ApiKey) -> str:
         return ", ".join(api_key.allowed_hosts.split()) or "any"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiKey]:
+        month = timezone.now().strftime("%Y-%m")
+        this_month = ApiUsage.objects.filter(api_key=OuterRef("pk"), month=month)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(calls=Subquery(this_month.values("api_calls")[:1]))
+        )
+
+    @admin.display(description="Calls this month", ordering="calls")
+    def calls_this_month(self, api_key: ApiKey) -> int:
+        return getattr(api_key, "calls", None) or 0
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
         raw = None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
+from moderation.api.throttling import RATE
 from moderation.conf import DEFAULTS, get_settings
 
 _PROBABILITIES = ("HAM_THRESHOLD", "SPAM_THRESHOLD", "DISCARD_THRESHOLD")
@@ -102,9 +102,6 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
-_RATE = re.compile(r"^[1-9]\d*/(s|sec|m|min|h|hour|d|day)$")
-
-
 def _check_api_rates(conf: dict[str, Any]) -> list[CheckMessage]:
     return [
         Error(
@@ -113,7 +110,7 @@ def _check_api_rates(conf: dict[str, Any]) -> list[CheckMessage]:
             id="moderation.E007",
         )
         for key in ("API_RATE", "API_RATE_PER_IP")
-        if not (isinstance(conf[key], str) and _RATE.match(conf[key]))
+        if not (isinstance(conf[key], str) and RATE.match(conf[key]))
     ]
 
 

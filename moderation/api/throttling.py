@@ -6,6 +6,7 @@ give production a shared cache (Redis) so every worker process counts together.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_framework.request import Request
@@ -13,6 +14,9 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from moderation.conf import get_settings
 from moderation.models import ApiKey
+
+# DRF's rate syntax: requests / period.
+RATE = re.compile(r"^[1-9]\d*/(s|sec|m|min|h|hour|d|day)$")
 
 
 class ApiRateThrottle(SimpleRateThrottle):

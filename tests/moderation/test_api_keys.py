@@ -91,7 +91,14 @@ def test_revoke_api_key_by_prefix(db, capsys):
 def test_the_admin_shows_a_new_key_once(admin_client):
     response = admin_client.post(
         reverse("admin:moderation_apikey_add"),
-        {"site": "Daily Ledger", "allowed_hosts": "News.Example", "rate_limit": ""},
+        {
+            "site": "Daily Ledger",
+            "allowed_hosts": "News.Example",
+            "rate_limit": "",
+            # The usage inline's management form, as the admin page sends it.
+            "usage-TOTAL_FORMS": "0",
+            "usage-INITIAL_FORMS": "0",
+        },
         follow=True,
     )
 
@@ -102,3 +109,25 @@ def test_the_admin_shows_a_new_key_once(admin_client):
     assert api_key.allowed_hosts == "news.example"
     again = admin_client.get(reverse("admin:moderation_apikey_change", args=[api_key.pk]))
     assert raw not in again.content.decode()
+
+
+def test_the_admin_lists_each_keys_calls_this_month(admin_client):
+    api_key, _ = create_key("Daily Ledger")
+    for _ in range(3):
+        record_usage(api_key, spam=1)
+
+    html = admin_client.get(reverse("admin:moderation_apikey_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:moderation_apikey_change", args=[api_key.pk]))
+
+    assert '<td class="field-calls_this_month">3</td>' in html
+    assert "Missed spam" in page.content.decode()
+
+
+def test_the_admin_refuses_a_malformed_rate_limit(admin_client):
+    response = admin_client.post(
+        reverse("admin:moderation_apikey_add"),
+        {"site": "x", "rate_limit": "lots", "usage-TOTAL_FORMS": "0", "usage-INITIAL_FORMS": "0"},
+    )
+
+    assert "Write a rate such as 600/min" in response.content.decode()
+    assert not ApiKey.objects.exists()
