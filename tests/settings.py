@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 from site_demo.settings import *  # noqa: F403
 
@@ -10,5 +11,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The demo's 3-second minimum would slow every form test; tests that need it set it themselves.
 MODERATION = {**MODERATION, "MIN_SUBMIT_SECONDS": 0}  # noqa: F405
 # Model files registered by tests (published to the default storage) stay out of var/.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="hamlet-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hamlet-test-media-"))
 MODERATION["MODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="hamlet-test-models-")
