@@ -51,9 +51,7 @@ def row_sources(datasets: list[Dataset]) -> list[str]:
     return [d.name for d in datasets for _ in range(len(d))]
 
 
-def source_weights(
-    sources: list[str], emphasis: Mapping[str, float] | None = None
-) -> np.ndarray:
+def source_weights(sources: list[str], emphasis: Mapping[str, float] | None = None) -> np.ndarray:
     """Return row weights that give every source the same total weight (mean weight 1).
 
     Without them the 30,000 easy news and talk-page ham rows outweigh the smaller, harder
