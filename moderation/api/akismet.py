@@ -467,6 +467,7 @@ class AkismetView(APIView):
     renderer_classes = [PlainTextRenderer]
     content_negotiation_class = OneFormatNegotiation
     metadata_class = None  # OPTIONS is not part of the protocol
+    schema = None  # Akismet's own protocol, not part of the JSON API's OpenAPI schema
     form: dict[str, str]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

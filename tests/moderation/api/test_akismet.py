@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from moderation.api.akismet import THANKS, clean_url, parse_gmt
@@ -23,14 +22,6 @@ HAM_TEXT = "I think the council should publish the full budget before the vote, 
 BLOG = "https://news.example/"
 FORM = "application/x-www-form-urlencoded"
 DEBUG = "X-akismet-debug-help"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    """Throttle counts live in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

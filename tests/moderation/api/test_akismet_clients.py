@@ -14,7 +14,6 @@ from pathlib import Path
 import akismet
 import httpx
 import pytest
-from django.core.cache import cache
 
 from moderation.api.keys import create_key
 from moderation.models import Action, Comment, Decision, Source, Status
@@ -26,13 +25,6 @@ BLOG = "https://news.example/"
 CLIENTS_DIR = Path(__file__).resolve().parents[2] / "clients"
 # akismet.py's own default (PYTHON_AKISMET_TIMEOUT unset): every answer must come within it.
 AKISMET_PY_TIMEOUT = 1.0
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,410 @@
+"""The JSON API's shapes: strict input serializers (a 400 names the field) and the responses."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from moderation import rules
+from moderation.classifier.thresholds import Thresholds
+from moderation.conf import get_settings
+from moderation.models import Action, ApiKey, ApiUsage, Comment, Source, Status
+from moderation.verdicts import Verdict
+from moderation.why import explanation_for
+
+VERDICT = "The classifier's verdict when the comment arrived; null when it could not score it."
+# Twice the comment form's default MAX_COMMENT_LENGTH. With every field at its longest, in
+# UTF-8 at 4 bytes a character, a request still fits the default API_MAX_BODY_BYTES (64 KiB).
+CONTENT_MAX_LENGTH = 10_000
+# An author's email address and website, as patterns the schema states exactly ("format":
+# "email" and "uri" admit more than Django's validators, "x@y.z" and mailto: among them). Every
+# match passes Django's EmailValidator / URLValidator, which the Comment fields run again; at
+# most 5 labels of 40 characters keep a host under DNS's 253-character limit.
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?\.){1,5}[A-Za-z]{2,24}"
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+EMAIL = rf"{_ATOM}(?:\.{_ATOM})*@{_DOMAIN}"
+WEBSITE = rf"https?://{_DOMAIN}(?::[0-9]{{1,5}})?(?:[/?#][!-~]*)?"
+# Text without null characters; SOME_TEXT has a character besides them and ASCII whitespace.
+# Explicit classes, not \s: Python's and JavaScript's (the schema's) \s differ at the edges.
+# ANY_TEXT leaves out "" because an optional field's schema admits it in a branch of its own.
+ANY_TEXT = r"[^\x00]+"
+SOME_TEXT = r"[^\x00]*[^\x00\t\n\v\f\r ][^\x00]*"
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+# Every reader's comment has a name in the queue; API clients may not know one.
+ANONYMOUS = "Anonymous"
+
+ACTION_FOR_DECISION = {
+    "approve": Action.APPROVED,
+    "spam": Action.MARKED_SPAM,
+    "not_spam": Action.MARKED_NOT_SPAM,
+    "remove": Action.REMOVED,
+}
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that takes a JSON string as sent: no number turned into text, no trimming.
+
+    What it refuses besides length is one `pattern`, which the schema states exactly: by
+    default null characters (PostgreSQL cannot store them).
+    """
+
+    validators: list[Any]
+
+    def __init__(
+        self,
+        *,
+        pattern: str = ANY_TEXT,
+        message: str = "Null characters are not allowed.",
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+        # In place of DRF's own null-character check, which the schema would not show.
+        self.validators = [
+            RegexValidator(rf"\A(?:{pattern})\Z", message),
+            *(v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)),
+        ]
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "maxLength": 39,
+        "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}, {"maxLength": 0}],
+    }
+)
+class StrictIPAddressField(serializers.IPAddressField):
+    """An IPv4 or IPv6 address; empty or null for none.
+
+    Limited to what the schema's formats and the database column (39 characters) both admit:
+    no "%zone" suffix, no IPv6 written out longer than its column, no spaces around it.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=39, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str) or "%" in data:
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A BooleanField that takes only JSON true and false, not "yes", 1 or "off"."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An IntegerField that refuses "1.0" and 1.5 rather than rounding them."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str) and not (data.isascii() and data.lstrip("-").isdigit()):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+def _optional_text(max_length: int, help_text: str) -> StrictCharField:
+    return StrictCharField(
+        required=False, allow_blank=True, default="", max_length=max_length, help_text=help_text
+    )
+
+
+class CheckRequestSerializer(serializers.Serializer):
+    """A comment to check, as a client site received it. Only `content` is required."""
+
+    content = StrictCharField(
+        max_length=CONTENT_MAX_LENGTH,
+        pattern=SOME_TEXT,
+        message="Send some text (not only spaces), without null characters.",
+        help_text="The comment's text.",
+    )
+    author_name = _optional_text(100, "The name the author gave.")
+    author_email = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=254,
+        pattern=EMAIL,
+        message="Enter a valid email address.",
+        help_text="The address the author gave.",
+    )
+    author_url = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        pattern=WEBSITE,
+        message="Enter a valid URL.",
+        help_text="The author's website: an http(s) URL with a domain name.",
+    )
+    user_ip = StrictIPAddressField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="The author's IP address.",
+    )
+    user_agent = _optional_text(500, "The author's browser (User-Agent header).")
+    referrer = _optional_text(1000, "The page the author came from (Referer header).")
+    permalink = _optional_text(1000, "The URL of the page the comment is on.")
+    language = _optional_text(16, "The site's language, such as en or pt-BR.")
+    comment_type = _optional_text(
+        64, "As in Akismet (comment, reply, forum-post, ...); accepted but not used yet."
+    )
+    is_test = StrictBooleanField(
+        required=False, default=False, help_text="Test traffic: never used to retrain the model."
+    )
+
+    def comment_fields(self) -> dict[str, Any]:
+        """Return the validated data as submit_comment()'s Comment fields."""
+        data = dict(self.validated_data)
+        data.pop("comment_type")
+        data["ip_address"] = data.pop("user_ip") or None
+        data["author_name"] = data["author_name"] or ANONYMOUS
+        return data
+
+
+class CommentListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=Status.choices, required=False, help_text="Only comments with this status."
+    )
+    limit = StrictIntegerField(
+        required=False, default=PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
+    )
+    # Bounded so the SQL OFFSET stays a 32-bit number on every database.
+    offset = StrictIntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
+
+
+class DecisionRequestSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=list(ACTION_FOR_DECISION),
+        help_text="approve and not_spam publish it (a ham label), spam files it as spam (a spam "
+        "label), remove hides it without saying whether it is spam.",
+    )
+    note = _optional_text(1000, "Shown in the comment's history.")
+
+    @property
+    def action(self) -> Action:
+        return ACTION_FOR_DECISION[self.validated_data["decision"]]
+
+
+@dataclass(frozen=True)
+class Reason:
+    feature: str
+    weight: float | None
+
+
+class ReasonSerializer(serializers.Serializer):
+    feature = serializers.CharField(help_text="A word (in quotes), a signal, or the rule.")
+    weight = serializers.FloatField(
+        allow_null=True,
+        help_text="Log-odds towards spam (positive) or ham (negative); null for a rule.",
+    )
+
+
+def reasons_for(comment: Comment, *, limit: int = 8) -> list[Reason]:
+    """Return what decided `comment`: its rule, or the words and signals that moved its score."""
+    if comment.rule_id is not None and comment.rule is not None:
+        return [Reason(rules.describe(comment.rule), None)]
+    if not comment.verdict:
+        return []  # never scored: there is nothing to explain
+    explanation = explanation_for(comment)
+    if explanation is None:
+        return []
+    items = [
+        *[(f"“{w}”", c) for w, c in explanation.top_words(limit)],
+        *[(f"“{w}”", c) for w, c in explanation.top_words(limit, spam=False)],
+        *explanation.notable_signals(),
+    ]
+    items.sort(key=lambda item: -abs(item[1]))
+    return [Reason(f, round(c, 4)) for f, c in items[:limit] if math.isfinite(c)]
+
+
+# null must be in the enum too: OpenAPI 3.0's `nullable` does not widen an `enum`.
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [*Verdict.values, None],
+        "nullable": True,
+        "description": VERDICT,
+    }
+)
+class VerdictField(serializers.CharField):
+    """The classifier's verdict; null for a comment it could not score."""
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
+class DecisionSerializer(serializers.Serializer):
+    """One entry of a comment's history: the classifier's verdict, a rule, or a decision."""
+
+    created_at = serializers.DateTimeField()
+    source = serializers.ChoiceField(choices=Source.choices)
+    action = serializers.ChoiceField(choices=Action.choices)
+    # The comment's StatusEnum; a second ChoiceField would give the same choices a second name.
+    status_after = extend_schema_field({"$ref": "#/components/schemas/StatusEnum"})(
+        serializers.CharField()
+    )
+    spam_score = serializers.FloatField(allow_null=True)
+    model_version = serializers.CharField(help_text="Empty when no model scored it.")
+
+
+class CommentSerializer(serializers.Serializer):
+    """A comment as stored for the key's site."""
+
+    id = serializers.IntegerField()
+    guid = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    verdict = VerdictField()
+    spam_score = serializers.FloatField(allow_null=True)
+    model_version = serializers.CharField()
+    is_test = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField()
+    content = serializers.CharField()
+    author_name = serializers.CharField()
+    author_email = serializers.CharField()
+    author_url = serializers.CharField()
+    user_ip = serializers.CharField(source="ip_address", allow_null=True)
+    permalink = serializers.CharField()
+    language = serializers.CharField()
+
+
+class CommentDetailSerializer(CommentSerializer):
+    """A comment with why it was filed as it was and everything decided about it since."""
+
+    reasons = serializers.SerializerMethodField()
+    history = DecisionSerializer(many=True)
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, comment: Comment) -> Any:
+        return ReasonSerializer(reasons_for(comment), many=True).data
+
+
+class CommentPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Comments matching the filter, on every page.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CommentSerializer(many=True)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    """What happened to a checked comment (a Submission)."""
+
+    id = serializers.IntegerField(
+        source="comment.pk", allow_null=True, help_text="Null when the comment was discarded."
+    )
+    guid = serializers.UUIDField(source="comment.guid")
+    status = serializers.ChoiceField(source="comment.status", choices=Status.choices)
+    verdict = VerdictField()
+    spam_score = serializers.FloatField(source="comment.spam_score", allow_null=True)
+    model_version = serializers.CharField(source="comment.model_version")
+    reasons = serializers.SerializerMethodField()
+    discard = serializers.BooleanField(
+        source="is_discarded",
+        help_text="Blatant spam that was not kept (DISCARD_BLATANT_SPAM): do not publish it.",
+    )
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, submission: Any) -> Any:
+        return ReasonSerializer(reasons_for(submission.comment), many=True).data
+
+
+class ThresholdsSerializer(serializers.Serializer):
+    ham = serializers.FloatField(help_text="Scores below this are published.")
+    spam = serializers.FloatField(help_text="Scores at or above this are spam.")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    version: str
+    thresholds: Thresholds
+    created_at: datetime | None
+    activated_at: datetime | None
+    metrics: dict[str, float] | None
+
+
+class ModelInfoSerializer(serializers.Serializer):
+    """The model scoring new comments."""
+
+    version = serializers.CharField()
+    thresholds = ThresholdsSerializer(help_text="In force: the model's or MODERATION's.")
+    created_at = serializers.DateTimeField(allow_null=True)
+    activated_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null for the shipped default model, never activated."
+    )
+    metrics = serializers.DictField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text="Cross-validated metrics at the spam threshold, from the model card.",
+    )
+
+
+class UsageSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    api_calls = serializers.IntegerField()
+    spam = serializers.IntegerField()
+    ham = serializers.IntegerField()
+    missed_spam = serializers.IntegerField(help_text="Marked spam after we published it.")
+    false_positives = serializers.IntegerField(help_text="Marked not spam after we flagged it.")
+
+
+class KeySerializer(serializers.Serializer):
+    """The key making the request (never the key itself)."""
+
+    site = serializers.CharField()
+    prefix = serializers.CharField(help_text="The key's first characters.")
+    allowed_hosts = serializers.SerializerMethodField()
+    rate_limit = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True, help_text="Before this request.")
+    usage = serializers.SerializerMethodField()
+
+    def get_allowed_hosts(self, api_key: ApiKey) -> list[str]:
+        """Hosts the blog URL sent to the Akismet API must be on (with subdomains); empty: any."""
+        return api_key.allowed_hosts.split()
+
+    def get_rate_limit(self, api_key: ApiKey) -> str:
+        """Requests per period in force for this key, such as 600/min."""
+        return str(api_key.rate_limit or get_settings()["API_RATE"])
+
+    @extend_schema_field(UsageSerializer(help_text="This month, before this request."))
+    def get_usage(self, api_key: ApiKey) -> Any:
+        month = timezone.now().strftime("%Y-%m")
+        usage = ApiUsage.objects.filter(api_key=api_key, month=month).first()
+        return UsageSerializer(usage or ApiUsage(api_key=api_key, month=month)).data
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def field_errors(example: dict[str, list[str]]) -> dict[str, Any]:
+    """Return the schema of DRF's 400: messages per field, or {"detail": ...} for bad JSON.
+
+    A body that is not a JSON object gets its message under "non_field_errors".
+    """
+    return {
+        "type": "object",
+        "additionalProperties": {
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+        },
+        "example": example,
+    }

@@ -1,0 +1,341 @@
+"""The JSON API: a client site checks comments, works its part of the queue and reports decisions.
+
+Each view parses with a serializer, makes one call (submit_comment, record_decision, a query)
+and answers JSON. A key only ever sees its own site's comments, those stored on its ApiKey.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NoReturn
+
+from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import (
+    APIException,
+    NotAuthenticated,
+    NotFound,
+    ParseError,
+    UnsupportedMediaType,
+    ValidationError,
+)
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from moderation.api import serializers as s
+from moderation.api.authentication import ApiKeyAuthentication
+from moderation.api.keys import record_usage
+from moderation.api.limits import body_too_large
+from moderation.api.throttling import ApiRateThrottle
+from moderation.classifier import artifacts
+from moderation.classifier.registry import active_model_source
+from moderation.decisions import record_decision
+from moderation.models import Action, ApiKey, Comment, ModelVersion, Source
+from moderation.submission import submit_comment
+from moderation.verdicts import Verdict, effective_thresholds
+
+# The largest primary key any supported database stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class RequestTooLarge(APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
+class JSONBodyParser(JSONParser):
+    """DRF's JSON parser, answering 400 rather than 500 to nesting too deep for Python's json."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None
+
+
+class HasApiKey(BasePermission):
+    message = "Send the site's API key in the header 'Authorization: Bearer <key>'."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.auth, ApiKey)
+
+
+class ApiView(APIView):
+    """A JSON endpoint for a client site's key: size limit, key, rate limit, usage count."""
+
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [HasApiKey]
+    throttle_classes = [ApiRateThrottle]
+    parser_classes = [JSONBodyParser]
+    renderer_classes = [JSONRenderer]
+
+    # Query parameters the view reads; any other is refused, so that a misspelt filter
+    # cannot silently answer with everything.
+    query_parameters: frozenset[str] = frozenset()
+
+    api_key: ApiKey | None = None
+    # Outcomes counted with this call in the key's monthly usage (spam=1, missed_spam=1, ...).
+    outcomes: dict[str, int]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Refused from Content-Length alone, before anything reads the body.
+        reason = body_too_large(request._request)
+        if reason is not None:
+            raise RequestTooLarge(reason)
+        if request.META.get("CONTENT_LENGTH", "0") not in ("", "0") and not request.content_type:
+            # DRF would read such a body as empty and answer "content: required".
+            raise UnsupportedMediaType("", "Send the body as JSON: Content-Type: application/json.")
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(
+            request
+        )
+        request.version, request.versioning_scheme = self.determine_version(
+            request, *args, **kwargs
+        )
+        try:
+            self.perform_authentication(request)
+        finally:
+            # Throttled before the key is checked: requests with no key or a wrong one count
+            # per IP, so keys cannot be guessed at full speed.
+            self.check_throttles(request)
+        self.check_permissions(request)
+        self.api_key, self.outcomes = request.auth, {}
+        unknown = sorted(set(request.query_params) - self.query_parameters)
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+
+    def permission_denied(
+        self, request: Request, message: str | None = None, code: str | None = None
+    ) -> NoReturn:
+        # HasApiKey is the only permission: a denial always means no key was sent.
+        raise NotAuthenticated(message)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        if self.api_key is not None:
+            record_usage(self.api_key, **self.outcomes)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @property
+    def key(self) -> ApiKey:
+        """Return the request's key; handlers run only after initial() has found it."""
+        assert self.api_key is not None
+        return self.api_key
+
+    def own_comment(self, comment_id: str) -> Comment:
+        """Return the key's site's comment `comment_id`, or answer 404 (any other site's too)."""
+        if comment_id.isascii() and comment_id.isdigit() and int(comment_id) <= MAX_ID:
+            comment = Comment.objects.for_object(self.key).filter(pk=int(comment_id)).first()
+            if comment is not None:
+                return comment
+        raise NotFound(f"This key's site has no comment {comment_id!r}.")
+
+
+def only_json_api(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
+    """Keep this API's operations: the schema must not describe the host site's own DRF views."""
+    return [e for e in endpoints if issubclass(getattr(e[3], "cls", object), ApiView)]
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(s.ErrorSerializer, description=description)
+
+
+def _bad_request(example: dict[str, list[str]], description: str) -> OpenApiResponse:
+    return OpenApiResponse(s.field_errors(example), description=description)
+
+
+ERRORS = {
+    400: _bad_request({"page": ["Unknown query parameter."]}, "Unknown query parameters."),
+    401: _error("No API key, or an unknown or revoked one."),
+    429: _error("Too many requests for this key (or IP): retry after Retry-After seconds."),
+}
+BODY_ERRORS = {
+    **ERRORS,
+    400: _bad_request(
+        {"content": ["This field is required."]},
+        "Malformed JSON, invalid fields or unknown query parameters: the messages per field.",
+    ),
+    413: _error("The body is larger than MODERATION['API_MAX_BODY_BYTES']."),
+    415: _error("The body is not JSON (Content-Type: application/json)."),
+}
+NOT_FOUND = {404: _error("No such comment on this key's site.")}
+HEADERS = [
+    OpenApiParameter("Retry-After", int, OpenApiParameter.HEADER, response=[429], required=True),
+    OpenApiParameter("WWW-Authenticate", str, OpenApiParameter.HEADER, response=[401]),
+]
+COMMENT_ID = OpenApiParameter(
+    "comment_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The comment's id."
+)
+
+
+class CheckView(ApiView):
+    """Store the comment on this key's site, score it, and file it by the verdict.
+
+    `status` is where it went: approved (publish it), pending (hold it for review) or spam.
+    `verdict` is null when the model could not score it; the comment is then pending.
+    """
+
+    @extend_schema(
+        operation_id="check_comment",
+        tags=["comments"],
+        summary="Check a comment: store it, score it, file it",
+        request=s.CheckRequestSerializer,
+        responses={201: s.CheckResultSerializer, **BODY_ERRORS},
+        parameters=HEADERS,
+    )
+    def post(self, request: Request) -> Response:
+        incoming = s.CheckRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        submission = submit_comment(self.key, **incoming.comment_fields())
+        if submission.verdict in (Verdict.SPAM, Verdict.HAM):
+            self.outcomes = {str(submission.verdict): 1}
+        return Response(s.CheckResultSerializer(submission).data, status=201)
+
+
+class CommentListView(ApiView):
+    """Page through this site's comments, oldest first, optionally of one status."""
+
+    query_parameters = frozenset(s.CommentListQuerySerializer().fields)
+
+    @extend_schema(
+        operation_id="list_comments",
+        tags=["comments"],
+        summary="List this site's comments, oldest first",
+        parameters=[s.CommentListQuerySerializer, *HEADERS],
+        responses={
+            200: s.CommentPageSerializer,
+            **ERRORS,
+            400: _bad_request(
+                {"status": ['"unknown" is not a valid choice.']},
+                "Invalid or unknown query parameters: the messages per parameter.",
+            ),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = s.CommentListQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        comments: QuerySet[Comment] = Comment.objects.for_object(self.key)
+        if "status" in query.validated_data:
+            comments = comments.filter(status=query.validated_data["status"])
+        paginator = LimitOffsetPagination()
+        paginator.default_limit, paginator.max_limit = s.PAGE_SIZE, s.MAX_PAGE_SIZE
+        page = paginator.paginate_queryset(comments, request, view=self)
+        return paginator.get_paginated_response(s.CommentSerializer(page, many=True).data)
+
+
+class CommentDetailView(ApiView):
+    """Return one of this site's comments, the reasons for its verdict, and its history."""
+
+    @extend_schema(
+        operation_id="get_comment",
+        tags=["comments"],
+        summary="One comment, why it was filed so, and its history",
+        parameters=[COMMENT_ID, *HEADERS],
+        responses={200: s.CommentDetailSerializer, **NOT_FOUND, **ERRORS},
+    )
+    def get(self, request: Request, comment_id: str) -> Response:
+        return Response(s.CommentDetailSerializer(self.own_comment(comment_id)).data)
+
+
+class DecisionView(ApiView):
+    """Record the site's decision about one of its comments and return the comment.
+
+    approve, spam and not_spam are labels the next retraining learns from (unless the comment
+    was sent with is_test); remove only hides the comment.
+    """
+
+    @extend_schema(
+        operation_id="decide_comment",
+        tags=["comments"],
+        summary="Record the site's decision about a comment (a label for retraining)",
+        parameters=[COMMENT_ID, *HEADERS],
+        request=s.DecisionRequestSerializer,
+        responses={200: s.CommentDetailSerializer, **NOT_FOUND, **BODY_ERRORS},
+    )
+    def post(self, request: Request, comment_id: str) -> Response:
+        comment = self.own_comment(comment_id)
+        incoming = s.DecisionRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        record_decision(
+            comment, incoming.action, None, incoming.validated_data["note"], source=Source.API
+        )
+        self.outcomes = _decision_outcomes(comment.verdict, incoming.action)
+        return Response(s.CommentDetailSerializer(comment).data)
+
+
+def _decision_outcomes(verdict: str, action: Action) -> dict[str, int]:
+    """Return the usage counts a decision adds: spam we let through, ham we flagged."""
+    if action == Action.MARKED_SPAM and verdict == Verdict.HAM:
+        return {"missed_spam": 1}
+    if action in (Action.APPROVED, Action.MARKED_NOT_SPAM) and verdict == Verdict.SPAM:
+        return {"false_positives": 1}
+    return {}
+
+
+class ModelView(ApiView):
+    """Describe the model that scores new comments and the thresholds in force."""
+
+    @extend_schema(
+        operation_id="get_model",
+        tags=["model"],
+        summary="The model scoring new comments and the thresholds in force",
+        parameters=HEADERS,
+        responses={200: s.ModelInfoSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.ModelInfoSerializer(active_model_info()).data)
+
+
+def active_model_info() -> s.ModelInfo:
+    """Return the scoring model's version, thresholds in force, dates and headline metrics."""
+    source = active_model_source()
+    row = ModelVersion.objects.filter(version=source.version).first()
+    card = row.card if row is not None else artifacts.read_card(source.directory)
+    try:
+        created = row.created_at if row else parse_datetime(str(card.get("created", "")))
+    except ValueError:
+        created = None
+    return s.ModelInfo(
+        version=source.version,
+        thresholds=effective_thresholds(source.thresholds),
+        created_at=created,
+        activated_at=row.activated_at if row else None,
+        metrics=_headline_metrics(card),
+    )
+
+
+def _headline_metrics(card: dict[str, Any]) -> dict[str, float] | None:
+    overall: Any = card  # card["metrics"]["out_of_fold"]["all"], if the card has them
+    for key in ("metrics", "out_of_fold", "all"):
+        overall = overall.get(key) if isinstance(overall, dict) else None
+    if not isinstance(overall, dict):
+        return None
+    # JSON has no NaN: a metric undefined on the data (one class only) is left out.
+    return {
+        name: float(value)
+        for name, value in overall.items()
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    }
+
+
+class KeyView(ApiView):
+    """Describe the key making the request: its site, hosts, rate limit and usage."""
+
+    @extend_schema(
+        operation_id="get_key",
+        tags=["key"],
+        summary="This key: its site, hosts, rate limit and usage this month",
+        parameters=HEADERS,
+        responses={200: s.KeySerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.KeySerializer(self.key).data)
