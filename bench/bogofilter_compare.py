@@ -29,9 +29,9 @@ from tqdm import tqdm
 
 from moderation.classifier import artifacts
 from moderation.classifier.metrics import spam_metrics
+from moderation.classifier.training import train_model
+from moderation.corpora import SHIPPED_SOURCES, Dataset, DatasetError, load_spec, text_group
 from moderation.features import CommentData, normalize_text
-from training.datasets import SHIPPED_SOURCES, Dataset, DatasetError, load_spec, text_group
-from training.train import train_model
 
 EVALUATION_ONLY = ("c3", "datacamp")
 RANDOM_STATE = 0

@@ -40,8 +40,8 @@ from tqdm import tqdm
 from moderation.classifier import artifacts
 from moderation.classifier.linear_scorer import LinearScorer
 from moderation.conf import SHIPPED_MODEL_DIR
+from moderation.corpora import SHIPPED_SOURCES, DatasetError, load_spec
 from moderation.features import CommentData
-from training.datasets import SHIPPED_SOURCES, DatasetError, load_spec
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TARGET_MEDIAN_MS = 1.0
@@ -57,8 +57,8 @@ WARMUP_CALLS = 50
 _TRAIN_CHILD = """
 import json, resource, tempfile, time
 from pathlib import Path
-from training.datasets import SHIPPED_SOURCES, load_spec
-from training.train import train_model
+from moderation.corpora import SHIPPED_SOURCES, load_spec
+from moderation.classifier.training import train_model
 started = time.perf_counter()
 datasets = [load_spec(kind) for kind in SHIPPED_SOURCES]
 loaded = time.perf_counter()

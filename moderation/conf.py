@@ -18,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "API_RATE_PER_IP": "120/min",  # requests per client IP without a valid key
     # Run jobs (rechecks, retraining) on Celery workers; off: a thread of the web process.
     "CELERY": False,
+    # The public corpora retraining reads; None: $MODERATION_DATASETS, else ../shared/datasets.
+    "DATASETS_DIR": None,
     # Folder with model.joblib + model.sha256, scoring comments while no version is active.
     "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,
     "DISCARD_BLATANT_SPAM": False,  # delete (after logging) spam scoring >= DISCARD_THRESHOLD

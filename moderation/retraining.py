@@ -14,7 +14,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -24,7 +23,9 @@ from moderation.classifier import artifacts
 from moderation.classifier.metrics import spam_metrics
 from moderation.classifier.registry import activate_model, ensure_active_model, register_model
 from moderation.classifier.thresholds import card_thresholds
+from moderation.classifier.training import train_model
 from moderation.conf import get_settings
+from moderation.corpora import SHIPPED_SOURCES, Dataset, DatasetError, load_spec, text_group
 from moderation.features import CommentData
 from moderation.labels import Label, labels
 from moderation.models import Job, ModelVersion
@@ -40,7 +41,7 @@ PUBLIC_EVALUATION = ("c3",)
 
 
 class RetrainingError(Exception):
-    """Retraining cannot run here (no training package, no datasets, no labels)."""
+    """Retraining cannot run here (no public corpora, no labels, nowhere to write)."""
 
 
 @dataclass(frozen=True)
@@ -72,21 +73,20 @@ def retrain(
     *, promote: bool = True, out: Path | None = None, log: Callable[[str], None] = logger.info
 ) -> RetrainResult:
     """Train a candidate on the public corpora and the site's labels, judge it, maybe promote it."""
-    datasets, train = _training()
     site_labels = labels()
     if not site_labels:
         raise RetrainingError("The site has no labelled comments yet: nothing new to learn.")
     train_labels, holdout = split_recent(site_labels)
     log(f"{len(train_labels)} site labels to learn from, {len(holdout)} recent ones held out")
     try:
-        public = [datasets.load_spec(kind) for kind in datasets.SHIPPED_SOURCES]
-    except datasets.DatasetError as exc:
+        public = [load_spec(kind) for kind in SHIPPED_SOURCES]
+    except DatasetError as exc:
         raise RetrainingError(f"The public corpora are needed to retrain: {exc}") from exc
     site = _site_dataset(train_labels)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     directory = out or models_dir() / f"site-{stamp}"
     weight = get_settings()["SITE_LABEL_WEIGHT"]
-    train.train_model([*public, site], directory, emphasis={"site": weight})
+    train_model([*public, site], directory, emphasis={"site": weight})
     candidate = register_model(directory)
     judgement = judge(candidate, holdout)
     log(judgement.reason)
@@ -166,12 +166,11 @@ def _conclude(candidate: ModelVersion, judgement: Judgement, *, promote: bool) -
 
 
 def _slices(holdout: list[Label]) -> dict[str, tuple[list[CommentData], list[int]]]:
-    datasets, _ = _training()
     slices = {}
     for kind in PUBLIC_EVALUATION:
         try:
-            dataset = datasets.load_spec(kind)
-        except datasets.DatasetError as exc:
+            dataset = load_spec(kind)
+        except DatasetError as exc:
             raise RetrainingError(f"The public evaluation set {kind} is needed: {exc}") from exc
         slices[kind] = (dataset.comments, dataset.labels)
     if holdout:
@@ -186,26 +185,13 @@ def _metrics(model: ModelVersion, rows: tuple[list[CommentData], list[int]]) -> 
     return spam_metrics(truth, probabilities, card_thresholds(model.card).spam)
 
 
-def _site_dataset(site_labels: list[Label]) -> Any:
-    datasets, _ = _training()
+def _site_dataset(site_labels: list[Label]) -> Dataset:
     comments = [label.comment for label in site_labels]
-    return datasets.Dataset(
+    return Dataset(
         name="site",
         comments=comments,
         labels=[label.is_spam for label in site_labels],
-        groups=[datasets.text_group(c.content) for c in comments],
+        groups=[text_group(c.content) for c in comments],
         files=[],
         may_ship=False,  # the site's readers' comments are never in a model the project ships
     )
-
-
-def _training() -> tuple[ModuleType, ModuleType]:
-    """Return the `training` package's datasets and train modules (not in the installed app)."""
-    try:
-        from training import datasets, train
-    except ImportError as exc:
-        raise RetrainingError(
-            "Retraining needs the `training` package of the Hamlet source checkout and the "
-            "public corpora (MODERATION_DATASETS)."
-        ) from exc
-    return datasets, train

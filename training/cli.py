@@ -12,11 +12,10 @@ from tqdm import tqdm
 from moderation.classifier import artifacts
 from moderation.classifier.metrics import metrics_by_source
 from moderation.classifier.thresholds import card_thresholds
+from moderation.classifier.training import fit_datasets, train_model
 from moderation.conf import SHIPPED_MODEL_DIR
-from training.datasets import SHIPPED_SOURCES, DatasetError, load_spec
-from training.evaluate import format_metrics, metrics_on
+from moderation.corpora import SHIPPED_SOURCES, DatasetError, format_metrics, load_spec, metrics_on
 from training.report import run_report
-from training.train import fit_datasets, train_model
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,19 +6,17 @@ each at the spam threshold that model chose for itself from its own training dat
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.pipeline import Pipeline
 from tqdm import tqdm
 
 from moderation.classifier.metrics import spam_metrics
-from training.datasets import Dataset, concat, load_spec, text_group
-from training.train import fit_datasets, row_sources
+from moderation.classifier.training import fit_datasets, row_sources
+from moderation.corpora import Dataset, concat, text_group
 
 
 @dataclass
@@ -131,24 +129,3 @@ def _parts(datasets: list[Dataset], indices: np.ndarray) -> list[Dataset]:
         if len(local):
             parts.append(d.subset(local.tolist()))
     return parts
-
-
-def metrics_on(pipeline: Pipeline, specs: list[str], threshold: float) -> dict[str, dict]:
-    """Return spam_metrics of `pipeline` at `threshold` on each KIND:PATH dataset."""
-    report = {}
-    for spec in tqdm(specs, desc="evaluating", unit="dataset"):
-        dataset = load_spec(spec)
-        probabilities = pipeline.predict_proba(dataset.comments)[:, 1]
-        report[dataset.name] = spam_metrics(dataset.labels, probabilities, threshold)
-    return report
-
-
-def format_metrics(report: dict[str, dict], *, as_json: bool) -> str:
-    """Return `report` as one JSON object, or as one "name: metric=value, ..." line per source."""
-    if as_json:
-        return json.dumps(report)
-    return "\n".join(
-        f"{name}: "
-        + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
-        for name, row in report.items()
-    )

@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier import artifacts
+from moderation.classifier.model_card import render_evaluation, write_model_card
 from moderation.classifier.thresholds import card_thresholds
-from training.datasets import SHIPPED_SOURCES, Dataset, load_spec
+from moderation.classifier.training import fit_datasets
+from moderation.corpora import SHIPPED_SOURCES, Dataset, load_spec
 from training.evaluate import Predictions, cross_validate, leave_one_out, split_by_group
-from training.model_card import render_evaluation, write_model_card
 from training.plots import plot_confusion, plot_curves
-from training.train import fit_datasets
 
 EVALUATION_ONLY = ("c3", "datacamp")
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)

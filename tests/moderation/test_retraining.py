@@ -11,14 +11,14 @@ from django.core.management.base import CommandError
 
 from moderation import decisions
 from moderation.classifier.registry import activate_model, ensure_active_model, register_model
+from moderation.classifier.training import train_model
+from moderation.corpora import Dataset, datasets_dir, text_group
 from moderation.features import CommentData
 from moderation.labels import labels
 from moderation.models import Comment, ModelVersion, Status
 from moderation.retraining import judge, retrain, split_recent
 from moderation.submission import submit_comment
 from tests.factories import CommentFactory
-from training.datasets import Dataset, datasets_dir, text_group
-from training.train import train_model
 
 needs_datasets = pytest.mark.skipif(
     not datasets_dir().is_dir(),

@@ -3,11 +3,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.datasets import load_jsonl
+from moderation.classifier.model_card import render_evaluation
+from moderation.classifier.training import fit_datasets, source_weights
+from moderation.corpora import load_jsonl
 from training.evaluate import Predictions, cross_validate, split_by_group
-from training.model_card import render_evaluation
 from training.plots import plot_confusion, plot_curves
-from training.train import fit_datasets, source_weights
 
 
 def test_source_weights_give_every_source_the_same_total():

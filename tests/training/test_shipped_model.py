@@ -8,8 +8,8 @@ import pytest
 
 from moderation.classifier import artifacts
 from moderation.conf import SHIPPED_MODEL_DIR
+from moderation.corpora import datasets_dir
 from moderation.features import CommentData
-from training.datasets import datasets_dir
 
 
 def test_shipped_model_passes_its_checksum_and_separates_obvious_cases():

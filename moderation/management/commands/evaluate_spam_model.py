@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from moderation.classifier import artifacts
 from moderation.classifier.registry import active_model_source
 from moderation.classifier.thresholds import card_thresholds
+from moderation.corpora import DatasetError, format_metrics, metrics_on
 from moderation.verdicts import effective_thresholds
 
 
@@ -22,13 +23,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, model: str, data: list[str], **options: Any) -> None:
-        try:
-            from training.datasets import DatasetError
-            from training.evaluate import format_metrics, metrics_on
-        except ImportError as exc:
-            raise CommandError(
-                "Evaluation needs the `training` package of the Hamlet source checkout."
-            ) from exc
         directory = active_model_source().directory if model == "active" else Path(model)
         try:
             pipeline = artifacts.load_model(directory, artifacts.read_checksum(directory))

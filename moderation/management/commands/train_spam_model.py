@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moderation.classifier.registry import activate_model, register_model
+from moderation.classifier.training import train_model
+from moderation.corpora import DatasetError, load_spec
 
 
 class Command(BaseCommand):
@@ -26,14 +28,6 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, data: list[str], out: Path, activate: bool, **options: Any
     ) -> None:
-        try:
-            from training.datasets import DatasetError, load_spec
-            from training.train import train_model
-        except ImportError as exc:
-            raise CommandError(
-                "Training needs the `training` package of the Hamlet source checkout "
-                "(it is not part of the installed app)."
-            ) from exc
         if not data:
             raise CommandError("Give at least one --data KIND:PATH (for example --data site).")
         try:

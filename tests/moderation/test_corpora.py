@@ -1,4 +1,4 @@
-"""Tests of training.datasets: tiny synthetic files per format, and counts on the real corpora."""
+"""Tests of moderation.corpora: tiny synthetic files per format, and counts on the real corpora."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moderation.features import CommentData
-from training.datasets import (
+from moderation.corpora import (
     DATASETS_ENV,
     LOADERS,
     SHIPPED_SOURCES,
@@ -29,6 +28,7 @@ from training.datasets import (
     load_youtube,
     text_group,
 )
+from moderation.features import CommentData
 
 YOUTUBE_HEADER = "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n"
 WORDPRESS_HEADER = (

@@ -1,4 +1,4 @@
-"""Labelled corpora -> `Dataset`: the first step of training, before `train.py` and `evaluate.py`.
+"""Labelled corpora -> `Dataset`: the first step of training and retraining.
 
 Each `load_<corpus>()` reads one folder of ../shared/datasets (see its README) into `CommentData`
 records with 1 = spam / 0 = ham labels and split-group keys; `load_spec("KIND:PATH")` picks one.
@@ -15,6 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from sklearn.pipeline import Pipeline
+from tqdm import tqdm
+
+from moderation.classifier.metrics import spam_metrics
 from moderation.features import CommentData, normalize_text
 
 DATASETS_ENV = "MODERATION_DATASETS"
@@ -83,12 +87,26 @@ def concat(datasets: Iterable[Dataset]) -> Dataset:
 
 
 def datasets_dir(path: str | Path | None = None) -> Path:
-    """Return the datasets folder: `path`, else $MODERATION_DATASETS, else ../shared/datasets."""
+    """Return the datasets folder: `path`, else MODERATION["DATASETS_DIR"] (in a Django site),
+    else $MODERATION_DATASETS, else ../shared/datasets beside the source checkout."""
     if path is not None:
         return Path(path)
+    if configured := _setting():
+        return Path(configured)
     if env := os.environ.get(DATASETS_ENV):
         return Path(env)
     return Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+
+
+def _setting() -> str | None:
+    from django.conf import settings
+
+    if not settings.configured:  # `python -m training` runs without a Django site
+        return None
+    from moderation.conf import get_settings
+
+    value = get_settings()["DATASETS_DIR"]
+    return str(value) if value else None
 
 
 def text_group(text: str) -> str:
@@ -347,7 +365,7 @@ WRITTEN_CORPUS = Path(__file__).resolve().parent / "corpus" / "hamlet_written.js
 
 
 def load_written(path: str | Path | None = None) -> Dataset:
-    """Load the comments the project wrote itself (training/corpus/README.md); may ship."""
+    """Load the comments the project wrote itself (moderation/corpus/README.md); may ship."""
     dataset = load_jsonl(path or WRITTEN_CORPUS, may_ship=True)
     return replace(dataset, name="written")
 
@@ -389,3 +407,24 @@ def load_spec(spec: str) -> Dataset:
     if loader is None:
         raise DatasetError(f"Unknown dataset kind {kind!r} (known: {', '.join(LOADERS)}).")
     return loader(path) if path else loader()
+
+
+def metrics_on(pipeline: Pipeline, specs: list[str], threshold: float) -> dict[str, dict]:
+    """Return spam_metrics of `pipeline` at `threshold` on each KIND:PATH dataset."""
+    report = {}
+    for spec in tqdm(specs, desc="evaluating", unit="dataset"):
+        dataset = load_spec(spec)
+        probabilities = pipeline.predict_proba(dataset.comments)[:, 1]
+        report[dataset.name] = spam_metrics(dataset.labels, probabilities, threshold)
+    return report
+
+
+def format_metrics(report: dict[str, dict], *, as_json: bool) -> str:
+    """Return `report` as one JSON object, or as one "name: metric=value, ..." line per source."""
+    if as_json:
+        return json.dumps(report)
+    return "\n".join(
+        f"{name}: "
+        + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
+        for name, row in report.items()
+    )
