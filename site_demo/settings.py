@@ -80,6 +80,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 MEDIA_ROOT = VAR_DIR / "media"  # retrained spam models are written under it
 
+# Several servers share rate-limit counts through Redis (REDIS_URL); one server may keep them
+# in its own memory.
+if REDIS_URL := os.environ.get("REDIS_URL", ""):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+
 # Celery on Redis when CELERY_BROKER_URL is set; without it jobs run in a thread (no broker).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_IGNORE_RESULT = True
