@@ -20,7 +20,7 @@ _WHOLE_NUMBERS = {
     "MIN_SUBMIT_SECONDS": 0,
     "RECHECK_INLINE_LIMIT": 0,
 }
-_OPTIONAL_WHOLE_NUMBERS = {"NOTIFY_PENDING_AT": 1, "RETENTION_DAYS": 1}
+_OPTIONAL_WHOLE_NUMBERS = {"NOTIFY_PENDING_AT": 1, "PERSONAL_DATA_DAYS": 1, "RETENTION_DAYS": 1}
 
 
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
@@ -109,8 +109,9 @@ def _check_api_rates(conf: dict[str, Any]) -> list[CheckMessage]:
             f"not {conf[key]!r}.",
             id="moderation.E007",
         )
-        for key in ("API_RATE", "API_RATE_PER_IP")
+        for key in ("API_RATE", "API_RATE_PER_IP", "FORM_RATE_PER_IP")
         if not (isinstance(conf[key], str) and RATE.match(conf[key]))
+        and not (key == "FORM_RATE_PER_IP" and conf[key] is None)
     ]
 
 

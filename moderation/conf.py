@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,
     "DISCARD_BLATANT_SPAM": False,  # delete (after logging) spam scoring >= DISCARD_THRESHOLD
     "DISCARD_THRESHOLD": 0.99,  # probability
+    "FORM_RATE_PER_IP": "20/min",  # comment form posts per client IP (DRF rate); None: no limit
     "HAM_THRESHOLD": None,  # probability below which a comment is published; None: the model's
     "HONEYPOT_FIELD": "website_confirm",  # hidden form field that only bots fill in
     "MAX_COMMENT_LENGTH": 5000,  # characters
@@ -37,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_EMAILS": [],
     "NOTIFY_PENDING_AT": None,  # pending comments; None: no notifications
     "NOTIFY_WEBHOOK_URL": None,  # URL that gets a JSON POST at the same moment as the emails
+    "PERSONAL_DATA_DAYS": 90,  # days IPs, emails and browser details are kept; None: for ever
     "PRIVACY_URL": None,  # URL of the site's privacy page, linked under the comment form
     "PRODUCT_NAME": "Hamlet",  # shown in the notice under the comment form
     "RECHECK_INLINE_LIMIT": 200,  # comments; a larger admin recheck runs in the background

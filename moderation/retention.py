@@ -19,6 +19,7 @@ from moderation.conf import get_settings
 from moderation.features import CommentData
 from moderation.labels import label_decisions
 from moderation.models import Comment, Decision, Job, Status
+from moderation.privacy import anonymise_old
 
 PURGEABLE = [Status.SPAM, Status.REMOVED]
 # Comments deleted per query: bounds memory and the size of `IN (...)` lists.
@@ -66,7 +67,11 @@ def purge(
 def purge_job(job: Job) -> str:
     """The work of a "purge" Job (the daily Celery beat task)."""
     result = purge()
-    return f"Deleted {result.deleted} spam and removed comments; kept {result.labels_kept} labels."
+    anonymised = anonymise_old()
+    return (
+        f"Deleted {result.deleted} spam and removed comments; kept {result.labels_kept} labels. "
+        f"Cleared the personal data of {anonymised} old comments."
+    )
 
 
 def _expired(cutoff: datetime.datetime) -> QuerySet[Comment]:

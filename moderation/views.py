@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from moderation.api.throttling import FormRateThrottle
 from moderation.forms import CommentForm
 from moderation.models import Status
 from moderation.submission import submit_comment
@@ -16,6 +19,12 @@ from moderation.submission import submit_comment
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
     """Store a comment posted through CommentForm; on errors show the form again with them."""
+    throttle = FormRateThrottle()
+    if not throttle.allow_request(request, None):
+        wait = math.ceil(throttle.wait() or 60)
+        response = render(request, "moderation/too_many.html", {"wait": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     form = CommentForm(None, data=request.POST)
     if not form.is_valid() or form.target is None:
         form.refresh_token()

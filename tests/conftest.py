@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 
 from moderation.classifier.artifacts import save_model
 from moderation.classifier.pipeline import build_pipeline
@@ -22,6 +23,14 @@ def fresh_model_lookup():
     forget_active_model()
     yield
     forget_active_model()
+
+
+@pytest.fixture(autouse=True)
+def empty_throttle_counts():
+    """Rate-limit counts live in the cache, which outlives each test's database."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -39,3 +39,20 @@ class ApiRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class FormRateThrottle(SimpleRateThrottle):
+    """The comment form's limit per client IP (MODERATION["FORM_RATE_PER_IP"]; None: off).
+
+    A plain Django view uses it as `allow_request(request, None)`."""
+
+    scope = "moderation_form"
+    rate = "1/s"  # replaced per request, as above
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        self.rate = get_settings()["FORM_RATE_PER_IP"]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

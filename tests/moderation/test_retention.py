@@ -133,13 +133,14 @@ def test_purge_works_through_more_comments_than_one_chunk(article):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_purge_comments_command_prints_one_summary_line(comments):
+def test_purge_comments_command_prints_a_summary_line_for_each_kind_of_data(comments):
     out = StringIO()
 
     call_command("purge_comments", stdout=out)
 
     assert out.getvalue() == (
         "Deleted 3 spam and removed comments older than 15 days; kept 1 moderator labels.\n"
+        "Cleared the personal data of 0 comments older than 90 days.\n"
     )
 
 
@@ -166,5 +167,7 @@ def test_purge_comments_command_says_when_retention_is_off(comments, settings):
 
     call_command("purge_comments", stdout=out)
 
-    assert out.getvalue() == "RETENTION_DAYS is None: comments are kept for ever. Nothing purged.\n"
+    assert out.getvalue().splitlines()[0] == (
+        "RETENTION_DAYS is None: comments are kept for ever. Nothing purged."
+    )
     assert len(remaining()) == 7

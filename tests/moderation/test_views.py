@@ -205,3 +205,15 @@ def test_published_comment_text_and_author_are_escaped_on_the_article_page(
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Nice &lt;b&gt;point&lt;/b&gt; there" in html
+
+
+def test_too_many_posts_from_one_address_are_refused_with_retry_after(
+    browser, article, active_model, settings
+):
+    settings.MODERATION = {**settings.MODERATION, "FORM_RATE_PER_IP": "2/min"}
+    answers = [browser.post(POST_URL, form_data(browser, article)) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [302, 302, 429]
+    assert "Please wait a moment" in answers[2].content.decode()
+    assert 0 < int(answers[2]["Retry-After"]) <= 60
+    assert Comment.objects.count() == 2

@@ -1,0 +1,108 @@
+"""Personal data in comments: IP addresses and emails (and browser details) are cleared after
+PERSONAL_DATA_DAYS, and one person's comments can be exported or erased on request.
+
+The text, the author's name and the moderators' labels stay when data is anonymised: a
+published comment shows its name anyway, and the labels are what retraining learns from.
+Erasing removes the person's comments entirely, label snapshots included.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from moderation.conf import get_settings
+from moderation.models import Comment, Decision
+
+# Fields that identify a person beyond the name a comment is published under.
+PERSONAL_FIELDS = {"ip_address": None, "author_email": "", "user_agent": "", "referrer": ""}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Whose data a request is about: an email address, an IP address, or both."""
+
+    email: str = ""
+    ip_address: str = ""
+
+    def __post_init__(self) -> None:
+        if not (self.email or self.ip_address):
+            raise ValueError("Name the person by an email address or an IP address.")
+
+
+def anonymise_old(days: int | None = None, *, now: datetime.datetime | None = None) -> int:
+    """Clear personal fields of comments submitted more than `days` ago; return how many."""
+    if days is None:
+        days = get_settings()["PERSONAL_DATA_DAYS"]
+        if days is None:
+            return 0
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    old = Comment.objects.filter(submitted_at__lt=cutoff).filter(_has_personal_data())
+    with transaction.atomic():
+        count = old.update(**PERSONAL_FIELDS)
+        # Label snapshots of deleted comments carry the email too.
+        for decision in Decision.objects.filter(
+            comment__isnull=True, created_at__lt=cutoff, snapshot__isnull=False
+        ).exclude(snapshot__author_email=""):
+            decision.snapshot = {**(decision.snapshot or {}), "author_email": ""}
+            decision.save(update_fields=["snapshot"])
+    return count
+
+
+def comments_of(person: Person) -> QuerySet[Comment]:
+    """Return every comment that `person` posted, by email (any case) or IP address."""
+    match = Q()
+    if person.email:
+        match |= Q(author_email__iexact=person.email.strip())
+    if person.ip_address:
+        match |= Q(ip_address=person.ip_address.strip())
+    return Comment.objects.filter(match).order_by("submitted_at", "pk")
+
+
+def export(person: Person) -> list[dict[str, Any]]:
+    """Return everything stored about `person`'s comments, as JSON-ready dicts."""
+    rows = []
+    for comment in comments_of(person).prefetch_related("history"):
+        rows.append(
+            {
+                "id": comment.pk,
+                "on": str(comment.content_object) if comment.content_object else None,
+                "submitted_at": comment.submitted_at.isoformat(),
+                "author_name": comment.author_name,
+                "author_email": comment.author_email,
+                "author_url": comment.author_url,
+                "content": comment.content,
+                "ip_address": comment.ip_address,
+                "user_agent": comment.user_agent,
+                "referrer": comment.referrer,
+                "permalink": comment.permalink,
+                "status": comment.status,
+                "history": [
+                    {"at": d.created_at.isoformat(), "action": d.action, "source": d.source}
+                    for d in comment.history.all()
+                ],
+            }
+        )
+    return rows
+
+
+def erase(person: Person) -> int:
+    """Delete `person`'s comments and any label snapshot of them; return how many comments."""
+    with transaction.atomic():
+        comments = comments_of(person)
+        count = comments.count()
+        comments.delete()  # their decisions stay, without a comment and without text
+        if person.email:
+            Decision.objects.filter(
+                comment__isnull=True, snapshot__author_email__iexact=person.email.strip()
+            ).update(snapshot=None)
+    return count
+
+
+def _has_personal_data() -> Q:
+    return Q(ip_address__isnull=False) | ~Q(author_email="") | ~Q(user_agent="") | ~Q(referrer="")
