@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from moderation import admin_views, dashboard, decisions, recheck, rules, why
+from moderation import admin_views, dashboard, decisions, model_health, recheck, rules, why
 from moderation.api import keys
 from moderation.api.throttling import RATE
 from moderation.classifier import artifacts, storage
@@ -239,6 +239,7 @@ class CommentAdmin(admin.ModelAdmin):
             "title": "Comment review queue",
             "queue_tabs": tabs,
             "can_moderate": self.has_moderate_permission(request),
+            "model_problem": model_health.model_problem(),
             **(extra_context or {}),
         }
         return super().changelist_view(request, context)  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,28 @@ def check_default_model(**kwargs: Any) -> list[CheckMessage]:
             id="moderation.W002",
         )
     ]
+
+
+def check_active_model(
+    *, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Report an active model version whose file is missing or does not match its checksum."""
+    from moderation.model_health import active_version_problem, has_model_table
+
+    messages: list[CheckMessage] = []
+    # A database check, as Django's own: it runs only when given databases (check --database,
+    # migrate, the test runner), and not before migrate has created the table.
+    for alias in databases or ():
+        problem = active_version_problem(alias) if has_model_table(alias) else None
+        if problem is not None:
+            messages.append(
+                Error(
+                    f"The active model version's file is missing or does not match its "
+                    f"checksum. {problem} New comments wait for review unscored.",
+                    hint="Run `python manage.py activate_spam_model default` to score with the "
+                    "shipped model, or `python manage.py rollback_spam_model` to go back to the "
+                    "previous version.",
+                    id="moderation.E008",
+                )
+            )
+    return messages

@@ -158,7 +158,10 @@ def author_signals(name: str, url: str) -> dict[str, float]:
             # "real estate websites": keyword phrases, where people write "Anna K." or "annak".
             signals["name_lowercase_phrase"] = 1.0
     if url:
-        parts = urlsplit(url if "//" in url else f"//{url}")
+        try:
+            parts = urlsplit(url if "//" in url else f"//{url}")
+        except ValueError:  # "http://[": a corpus row must not stop training
+            parts = urlsplit("")
         host = (parts.hostname or "").casefold()
         location = host + parts.path.casefold()
         tokens = _TOKEN.findall(location)

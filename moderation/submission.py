@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 
 from moderation import rules
 from moderation.classifier.artifacts import ModelLoadError
@@ -51,14 +51,26 @@ def submit_comment(target: models.Model, **fields: Any) -> Submission:
             return _apply_rule(comment, rule)
         score = score_comment(CommentData.from_comment(comment))
     except Exception as exc:
-        # Missing or corrupt model, or a bug in scoring: the reader must not notice. A model
-        # file problem is explained by its message; anything else needs the traceback.
-        logger.error(
-            "Could not score comment %s; holding it for review: %s",
-            comment.pk,
-            exc,
-            exc_info=not isinstance(exc, ModelLoadError),
-        )
+        return _hold_unscored(comment, exc)
+
+    comment_scored.send(sender=Comment, comment=comment, score=score)
+    return _apply_verdict(comment, score)
+
+
+def _hold_unscored(comment: Comment, exc: Exception) -> Submission:
+    # Missing or corrupt model, a bug in scoring, or the database gone after the comment was
+    # stored: the reader must not notice. A model file problem is explained by its message;
+    # anything else needs the traceback.
+    logger.error(
+        "Could not score comment %s; holding it for review: %s",
+        comment.pk,
+        exc,
+        exc_info=not isinstance(exc, ModelLoadError),
+    )
+    # A verdict or rule that could not be saved was rolled back: the stored row is pending.
+    comment.status, comment.verdict, comment.rule = Status.PENDING, "", None
+    comment.spam_score, comment.model_version = None, ""
+    try:
         Decision.objects.create(
             comment=comment,
             source=Source.CLASSIFIER,
@@ -67,10 +79,10 @@ def submit_comment(target: models.Model, **fields: Any) -> Submission:
             status_after=Status.PENDING,
             note=f"{type(exc).__name__}: {exc}",
         )
-        return Submission(comment, None)
-
-    comment_scored.send(sender=Comment, comment=comment, score=score)
-    return _apply_verdict(comment, score)
+    except DatabaseError:
+        # Still gone: the comment is stored and pending all the same, which is what counts.
+        logger.exception("Could not record why comment %s is unscored.", comment.pk)
+    return Submission(comment, None)
 
 
 def _apply_rule(comment: Comment, rule: Rule) -> Submission:
@@ -94,21 +106,24 @@ def _apply_rule(comment: Comment, rule: Rule) -> Submission:
 def _apply_verdict(comment: Comment, score: Score) -> Submission:
     verdict = verdict_for(score.spam_probability, score.thresholds)
     status, action = STATUS_FOR_VERDICT[verdict]
-    with transaction.atomic():
-        comment.status = status
-        comment.verdict = verdict
-        comment.spam_score = score.spam_probability
-        comment.model_version = score.model_version
-        comment.save(update_fields=["status", "verdict", "spam_score", "model_version"])
-        Decision.objects.create(
-            comment=comment,
-            source=Source.CLASSIFIER,
-            action=action,
-            status_before="",
-            status_after=status,
-            spam_score=score.spam_probability,
-            model_version=score.model_version,
-        )
+    try:
+        with transaction.atomic():
+            comment.status = status
+            comment.verdict = verdict
+            comment.spam_score = score.spam_probability
+            comment.model_version = score.model_version
+            comment.save(update_fields=["status", "verdict", "spam_score", "model_version"])
+            Decision.objects.create(
+                comment=comment,
+                source=Source.CLASSIFIER,
+                action=action,
+                status_before="",
+                status_after=status,
+                spam_score=score.spam_probability,
+                model_version=score.model_version,
+            )
+    except DatabaseError as exc:
+        return _hold_unscored(comment, exc)
 
     discard = verdict == Verdict.SPAM and is_discardable(score.spam_probability)
     if discard:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from django.contrib import messages
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +16,12 @@ from moderation.api.throttling import FormRateThrottle
 from moderation.forms import CommentForm
 from moderation.models import Status
 from moderation.submission import submit_comment
+
+logger = logging.getLogger(__name__)
+DATABASE_DOWN = (
+    "Your comment could not be saved just now: the site's database did not answer. Nothing was "
+    "posted; please post it again in a minute."
+)
 
 
 @require_POST
@@ -26,23 +34,30 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(wait)
         return response
     form = CommentForm(None, data=request.POST)
-    if not form.is_valid() or form.target is None:
-        form.refresh_token()
-        context = {"form": form, "next": request.POST.get("next", "")}
-        return render(request, "moderation/post_error.html", context, status=400)
+    try:
+        if not form.is_valid() or form.target is None:
+            return _show_form_again(request, form, status=400)
 
-    target = form.target
-    absolute_url = getattr(target, "get_absolute_url", None)
-    submission = submit_comment(
-        target,
-        **form.comment_fields(),
-        user=request.user if request.user.is_authenticated else None,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
-        referrer=request.META.get("HTTP_REFERER", "")[:2000],
-        permalink=request.build_absolute_uri(absolute_url()) if absolute_url else "",
-        language=getattr(request, "LANGUAGE_CODE", ""),
-    )
+        target = form.target
+        absolute_url = getattr(target, "get_absolute_url", None)
+        submission = submit_comment(
+            target,
+            **form.comment_fields(),
+            user=request.user if request.user.is_authenticated else None,
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+            referrer=request.META.get("HTTP_REFERER", "")[:2000],
+            permalink=request.build_absolute_uri(absolute_url()) if absolute_url else "",
+            language=getattr(request, "LANGUAGE_CODE", ""),
+        )
+    except (InterfaceError, OperationalError):
+        # The database did not answer before the comment was stored (submit_comment keeps one
+        # it stored): say so, with the reader's text, rather than a bare 500.
+        logger.exception("Could not store a comment: the database did not answer.")
+        form.add_error(None, DATABASE_DOWN)
+        response = _show_form_again(request, form, status=503)
+        response["Retry-After"] = "60"
+        return response
     # Held and spam comments get the same answer, so a spammer learns nothing from it.
     if submission.comment.status == Status.APPROVED and not submission.is_discarded:
         messages.success(request, "Thanks, your comment is published.")
@@ -55,3 +70,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     ):
         next_url = absolute_url() if absolute_url else "/"
     return HttpResponseRedirect(f"{next_url}#comments")
+
+
+def _show_form_again(request: HttpRequest, form: CommentForm, *, status: int) -> HttpResponse:
+    form.refresh_token()
+    context = {"form": form, "next": request.POST.get("next", "")}
+    return render(request, "moderation/post_error.html", context, status=status)

@@ -95,7 +95,7 @@ class StrictFormParser(parsers.FormParser):
         try:
             for name, value in pairs:
                 data.appendlist(name.decode(charset), value.decode(charset))
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:  # punycode raises the base class
             raise exceptions.ParseError(f"The request body is not valid {charset} text.") from exc
         return data
 
@@ -111,9 +111,12 @@ def declared_charset(content_type: str, fields: Mapping[bytes, bytes]) -> str:
     candidates.append(fields.get(b"charset", b""))
     for candidate in candidates:
         try:
-            return codecs.lookup(candidate.decode("ascii").strip()).name
+            codec = codecs.lookup(candidate.decode("ascii").strip())
         except (LookupError, UnicodeDecodeError):
             continue  # absent or unknown: lenient, like Akismet, try the next one
+        # rot13, base64, zlib...: codecs, but not of text.
+        if getattr(codec, "_is_text_encoding", True):
+            return codec.name
     return "utf-8"
 
 
@@ -400,7 +403,8 @@ def key_sites(api_key: ApiKey, form: Mapping[str, str]) -> dict[str, Any]:
 
 
 def whole_number(value: str, default: int) -> int:
-    return int(value) if value.isdigit() else default
+    ok = value.isascii() and value.isdigit() and len(value) <= 9
+    return int(value) if ok else default
 
 
 def key_sites_csv(sites: dict[str, Any]) -> str:

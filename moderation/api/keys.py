@@ -70,7 +70,11 @@ def allows_blog(api_key: ApiKey, blog_url: str) -> bool:
     hosts = api_key.allowed_hosts.split()
     if not hosts:
         return True
-    host = (urlsplit(blog_url if "//" in blog_url else f"//{blog_url}").hostname or "").casefold()
+    try:
+        parts = urlsplit(blog_url if "//" in blog_url else f"//{blog_url}")
+    except ValueError:  # such as "http://[": not a URL of any host
+        return False
+    host = (parts.hostname or "").casefold()
     return any(host == allowed or host.endswith(f".{allowed}") for allowed in hosts)
 
 

@@ -133,7 +133,9 @@ class ApiView(APIView):
 
     def own_comment(self, comment_id: str) -> Comment:
         """Return the key's site's comment `comment_id`, or answer 404 (any other site's too)."""
-        if comment_id.isascii() and comment_id.isdigit() and int(comment_id) <= MAX_ID:
+        # Length first: int() refuses strings of more than 4,300 digits.
+        numeric = comment_id.isascii() and comment_id.isdigit() and len(comment_id) <= 19
+        if numeric and int(comment_id) <= MAX_ID:
             comment = Comment.objects.for_object(self.key).filter(pk=int(comment_id)).first()
             if comment is not None:
                 return comment
