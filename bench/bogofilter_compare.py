@@ -1,4 +1,5 @@
-"""Benchmark: Hamlet against bogofilter, trained on the same grouped splits of the shipped corpora.
+"""Benchmark: Hamlet against bogofilter, trained on the same grouped splits of the shipped corpora:
+quality per evaluation set, then scoring throughput on one core, in bulk and one at a time.
 
 Run from the repository root: `python bench/bogofilter_compare.py [--holdout 0.2] [--json]`.
 Needs Debian's `bogofilter` on PATH and the corpora in ../shared/datasets (or $MODERATION_DATASETS).
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from sklearn.model_selection import GroupShuffleSplit
 from tqdm import tqdm
 
 from moderation.classifier import artifacts
+from moderation.classifier.linear_scorer import LinearScorer
 from moderation.classifier.metrics import spam_metrics
 from moderation.classifier.training import train_model
 from moderation.corpora import SHIPPED_SOURCES, Dataset, DatasetError, load_spec, text_group
@@ -50,6 +55,10 @@ _FROM_LINE = re.compile(r"^(>*From )")
 # -t with this format prints the verdict letter (S/H/U) and the spamicity to 12 digits; the
 # fixed -T format rounds to 6 significant digits, which ties many scores near 0 and 1 for ROC-AUC.
 _TERSE_FORMAT = "--terse-format=%1.1c %.12e"
+# Throughput: comments scored in bulk by each tool, and one at a time (a process per comment
+# for bogofilter, so fewer).
+BULK_COMMENTS = 20_000
+SINGLE_COMMENTS = 1_000
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,25 @@ class Bogofilter:
             unsure=letters.count("U"),
         )
 
+    def bulk_seconds(self, comments: Sequence[CommentData]) -> float:
+        """Return the seconds one `-M -T` process takes to classify all `comments`."""
+        mbox = to_mbox(comments)
+        started = time.perf_counter()
+        result = self._run(["-M", "-T"], mbox)
+        seconds = time.perf_counter() - started
+        if len(result.stdout.splitlines()) != len(comments):
+            raise RuntimeError("bogofilter -M -T printed the wrong number of verdicts.")
+        return seconds
+
+    def single_seconds(self, comments: Sequence[CommentData]) -> float:
+        """Return the seconds `-T` takes over `comments`, one process per comment, as a filter
+        that is run for each message would."""
+        messages = [to_mbox([comment]) for comment in comments]
+        started = time.perf_counter()
+        for message in tqdm(messages, desc="bogofilter, 1 at a time", unit="comment", leave=False):
+            self._run(["-T"], message)
+        return time.perf_counter() - started
+
     @staticmethod
     def settings() -> dict[str, str]:
         """Return bogofilter's version and built-in cutoffs, as `bogofilter -C -Q` prints them."""
@@ -154,6 +182,64 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
     return numerator / denominator
+
+
+def _rate(count: int, run: Callable[[], object], repeats: int = 3) -> float:
+    """Return `count` / the median seconds of `repeats` calls of `run`."""
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        seconds.append(time.perf_counter() - started)
+    return count / statistics.median(seconds)
+
+
+def throughput(
+    pipeline: Any, bogofilter: Bogofilter, evaluation: dict[str, Dataset]
+) -> dict[str, Any]:
+    """Return comments/s of both tools on the same comments, on one CPU.
+
+    Bulk: Hamlet's predict_proba on the whole sample against one `bogofilter -M -T` process.
+    One at a time: Hamlet's LinearScorer, the path score_comment() takes for one comment (and
+    predict_proba per comment, for reference), against one `bogofilter -T` process per comment.
+    """
+    pool = [c for data in evaluation.values() for c in data.comments]
+    comments = random.Random(RANDOM_STATE).sample(pool, min(BULK_COMMENTS, len(pool)))
+    singles = comments[:SINGLE_COMMENTS]
+    all_cpus = os.sched_getaffinity(0)
+    cpu = min(all_cpus)
+    # bogofilter is single-threaded; pinning this process (and so its children) gives both
+    # tools the same one core.
+    os.sched_setaffinity(0, {cpu})
+    try:
+        pipeline.predict_proba(comments[:100])  # warm-up
+        hamlet_bulk = _rate(len(comments), lambda: pipeline.predict_proba(comments))
+        scorer = LinearScorer.from_pipeline(pipeline)
+        for comment in singles[:50]:
+            scorer.score_many([comment])
+        hamlet_single = _rate(len(singles), lambda: [scorer.score_many([c]) for c in singles])
+        sklearn_single = _rate(
+            len(singles), lambda: [pipeline.predict_proba([c]) for c in singles], repeats=1
+        )
+        bogofilter.bulk_seconds(comments[:100])  # warm-up: the wordlist into the page cache
+        bogo_bulk = statistics.median(
+            len(comments) / bogofilter.bulk_seconds(comments) for _ in range(3)
+        )
+        bogo_single = len(singles) / bogofilter.single_seconds(singles)
+    finally:
+        os.sched_setaffinity(0, all_cpus)
+    return {
+        "cpu": cpu,
+        "bulk_comments": len(comments),
+        "single_comments": len(singles),
+        "hamlet_bulk": hamlet_bulk,
+        "hamlet_single": hamlet_single,
+        "hamlet_single_predict_proba": sklearn_single,
+        "bogofilter_bulk": bogo_bulk,
+        "bogofilter_single": bogo_single,
+        "bulk_hamlet_over_bogofilter": hamlet_bulk / bogo_bulk,
+        "single_hamlet_over_bogofilter": hamlet_single / bogo_single,
+    }
 
 
 def run(holdout: float) -> dict[str, Any]:
@@ -207,6 +293,7 @@ def run(holdout: float) -> dict[str, Any]:
                     "fpr_bogofilter_over_hamlet": _ratio(bogo["fpr"], hamlet["fpr"]),
                 },
             }
+        speed = throughput(pipeline, bogofilter, evaluation)
 
     return {
         "holdout": holdout,
@@ -220,6 +307,7 @@ def run(holdout: float) -> dict[str, Any]:
             "bogofilter": {"seconds": bogo_seconds, **bogo_settings},
         },
         "evaluation": rows,
+        "throughput": speed,
     }
 
 
@@ -280,6 +368,24 @@ def format_report(report: dict[str, Any]) -> str:
             f"{_fmt(h['roc_auc']):>8}{_fmt(b['roc_auc']):>8}"
         )
     lines.append("— = undefined here: one class only, no spam flagged, or a zero divisor")
+
+    speed = report["throughput"]
+    lines += [
+        "",
+        f"Throughput on one core (CPU {speed['cpu']}), comments/s on the same "
+        f"{speed['bulk_comments']:,} evaluation comments (one at a time: the first "
+        f"{speed['single_comments']:,})",
+        f"{'':26}{'Hamlet':>10}{'bogofilter':>12}{'Hamlet / bogofilter':>21}",
+        f"{'in bulk':26}{speed['hamlet_bulk']:>10,.0f}{speed['bogofilter_bulk']:>12,.0f}"
+        f"{speed['bulk_hamlet_over_bogofilter']:>21.2f}",
+        f"{'one comment at a time':26}{speed['hamlet_single']:>10,.0f}"
+        f"{speed['bogofilter_single']:>12,.0f}{speed['single_hamlet_over_bogofilter']:>21.2f}",
+        "Hamlet in bulk: predict_proba on all of them; one at a time: LinearScorer, as "
+        "score_comment() runs (predict_proba per comment: "
+        f"{speed['hamlet_single_predict_proba']:,.0f}/s).",
+        "bogofilter in bulk: one -M -T process over one mbox; one at a time: a -T process per "
+        "comment, as a filter run for each message.",
+    ]
     return "\n".join(lines)
 
 

@@ -307,7 +307,7 @@ def new_comment(
     api_key: ApiKey, fields: dict[str, Any], status: Status, verdict: Verdict | str
 ) -> Comment:
     comment = Comment(content_object=api_key, status=status, verdict=verdict, **fields)
-    comment.full_clean(exclude=["content_type", "object_pk"])
+    comment.full_clean(exclude=["content_type", "object_pk", "guid"])  # a fresh uuid4
     comment.save()
     return comment
 

@@ -131,3 +131,22 @@ def test_the_admin_refuses_a_malformed_rate_limit(admin_client):
 
     assert "Write a rate such as 600/min" in response.content.decode()
     assert not ApiKey.objects.exists()
+
+
+def test_last_used_is_written_at_most_once_a_minute(db):
+    import time_machine
+
+    api_key, _ = create_key("Daily Ledger")
+    with time_machine.travel("2026-11-29 10:00:00Z", tick=False):
+        record_usage(api_key)
+        api_key.refresh_from_db()
+        first = api_key.last_used_at
+    with time_machine.travel("2026-11-29 10:00:30Z", tick=False):
+        record_usage(api_key)
+        api_key.refresh_from_db()
+        assert api_key.last_used_at == first
+    with time_machine.travel("2026-11-29 10:01:05Z", tick=False):
+        record_usage(api_key)
+        api_key.refresh_from_db()
+        assert api_key.last_used_at > first
+    assert ApiUsage.objects.get().api_calls == 3
