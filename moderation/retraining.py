@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 
-from moderation.classifier import artifacts
+from moderation.classifier import artifacts, storage
 from moderation.classifier.metrics import spam_metrics
 from moderation.classifier.registry import activate_model, ensure_active_model, register_model
 from moderation.classifier.thresholds import card_thresholds
@@ -117,7 +117,7 @@ def judge(candidate: ModelVersion, holdout: list[Label]) -> Judgement:
     active = ensure_active_model()
     slices = _slices(holdout)
     scores = {
-        name: {slice_name: _metrics(model, rows) for slice_name, rows in slices.items()}
+        name: _metrics(model, slices)
         for name, model in (("candidate", candidate), ("active", active))
     }
     new, old = scores["candidate"], scores["active"]
@@ -178,11 +178,17 @@ def _slices(holdout: list[Label]) -> dict[str, tuple[list[CommentData], list[int
     return slices
 
 
-def _metrics(model: ModelVersion, rows: tuple[list[CommentData], list[int]]) -> dict[str, Any]:
-    comments, truth = rows
-    pipeline = artifacts.load_model(Path(model.path), model.sha256)
-    probabilities = np.asarray(pipeline.predict_proba(comments)[:, 1])
-    return spam_metrics(truth, probabilities, card_thresholds(model.card).spam)
+def _metrics(
+    model: ModelVersion, slices: dict[str, tuple[list[CommentData], list[int]]]
+) -> dict[str, dict[str, Any]]:
+    """Return the model's spam_metrics on each slice; the model is loaded (and verified) once."""
+    directory = storage.local_folder(model.path, model.storage_name)
+    pipeline = artifacts.load_model(directory, model.sha256)
+    threshold = card_thresholds(model.card).spam
+    return {
+        name: spam_metrics(truth, np.asarray(pipeline.predict_proba(comments)[:, 1]), threshold)
+        for name, (comments, truth) in slices.items()
+    }
 
 
 def _site_dataset(site_labels: list[Label]) -> Dataset:
