@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 
 import joblib
@@ -402,29 +403,47 @@ def test_comments_posted_during_promotions_are_each_scored_by_one_whole_version(
     one_at_a_time = threading.Lock() if connection.vendor == "sqlite" else nullcontext()
     statuses: list[int] = []
     errors: list[BaseException] = []
-    posted = threading.Semaphore(0)
+    # Promotion i starts while posts are in flight, and the posts after its batch wait for it:
+    # on a busy machine the posters would otherwise starve it and all post before it runs.
+    progress = threading.Condition()
+    started = promoted = 0
+
+    def promotion_due_done() -> bool:
+        return promoted >= min(started // every, promotions)
+
+    def batch_half_started(batch: int) -> bool:
+        return started >= batch * every + every // 2
 
     def post_comments(n):
+        nonlocal started
         try:
             client = Client()
             for i in range(posts_each):
+                with progress:
+                    if not progress.wait_for(promotion_due_done, timeout=30):
+                        raise TimeoutError("the promotions stopped")
+                    started += 1
+                    progress.notify_all()
                 data = form_data(article, comment=texts[(n + i) % len(texts)])
                 with one_at_a_time:
                     statuses.append(client.post(POST_URL, data).status_code)
-                posted.release()
         except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
 
     def promote():
+        nonlocal promoted
         try:
             for i in range(promotions):
-                for _ in range(every):  # spread the promotions over the load
-                    if not posted.acquire(timeout=30):
+                with progress:
+                    if not progress.wait_for(partial(batch_half_started, i), timeout=30):
                         raise TimeoutError("the posting threads stopped posting")
                 with one_at_a_time:
                     activate_model(contrary if i % 2 == 0 else tiny)
+                with progress:
+                    promoted += 1
+                    progress.notify_all()
         except BaseException as exc:
             errors.append(exc)
         finally:
