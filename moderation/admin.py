@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -150,6 +150,7 @@ class CommentAdmin(admin.ModelAdmin):
         "full_why",
         "rule_buttons",
         "decide_buttons",
+        "origin_row",
     )
     fieldsets = (
         (
@@ -162,7 +163,7 @@ class CommentAdmin(admin.ModelAdmin):
             {"fields": ("ip_address", "user_agent", "referrer", "permalink", "language")},
         ),
         ("Rules", {"fields": ("rule", "rule_buttons")}),
-        ("Stored as", {"fields": ("content_type", "object_pk", "submitted_at")}),
+        ("Stored as", {"fields": ("content_type", "object_pk", "submitted_at", "origin_row")}),
     )
 
     # Pending first, then oldest first: the order a moderator works the queue in.
@@ -311,6 +312,19 @@ class CommentAdmin(admin.ModelAdmin):
                 ' · <a href="{}" rel="noopener noreferrer">page</a>', comment.permalink
             )
         return shown
+
+    @admin.display(description="The site's own row")
+    def origin_row(self, comment: Comment) -> SafeString | str:
+        """The row of the site's comment model this one moderates (moderation.adapters)."""
+        obj = comment.origin
+        if obj is None:
+            return "–"
+        meta = obj._meta
+        try:
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+        except NoReverseMatch:  # its model is not in the admin
+            return format_html("{} #{}", meta.verbose_name, obj.pk)
+        return format_html('<a href="{}">{} #{}</a>', url, meta.verbose_name, obj.pk)
 
     @admin.display(description="Spam score", ordering="spam_score")
     def score(self, comment: Comment) -> SafeString:

@@ -14,12 +14,13 @@ class ModerationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from moderation import adapters
         from moderation import checks as moderation_checks
         from moderation.classifier.registry import forget_active_model
         from moderation.conf import clear_settings_cache
-        from moderation.models import Decision, ModelVersion
+        from moderation.models import Comment, Decision, ModelVersion
         from moderation.notifications import notify_when_queue_grows
-        from moderation.signals import model_version_activated
+        from moderation.signals import decision_recorded, model_version_activated
 
         checks.register(moderation_checks.check_settings)
         checks.register(moderation_checks.check_default_model)
@@ -31,6 +32,11 @@ class ModerationConfig(AppConfig):
                 forget_active_model, sender=ModelVersion, dispatch_uid="moderation.model"
             )
         model_version_activated.connect(forget_active_model, dispatch_uid="moderation.model")
+        # Statuses and decisions flow back to the rows of a site's own comment model.
+        post_save.connect(
+            adapters.status_changed, sender=Comment, dispatch_uid="moderation.adapters"
+        )
+        decision_recorded.connect(adapters.decision_recorded, dispatch_uid="moderation.adapters")
         post_save.connect(
             notify_when_queue_grows, sender=Decision, dispatch_uid="moderation.notifications"
         )

@@ -31,6 +31,10 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Status.APPROVED)
 
 
+# The name of an author who gave none: Comment.author_name is required, an API's author is not.
+ANONYMOUS = "Anonymous"
+
+
 class Comment(models.Model):
     """A reader comment under any object, with what an Akismet-style check looks at."""
 
@@ -70,6 +74,13 @@ class Comment(models.Model):
     rule = models.ForeignKey(
         "Rule", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )
+    # The site's own comment row this one moderates, when an adapter registered its model
+    # (moderation.adapters): that row stays the site's, and our verdicts are written back to it.
+    origin_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    origin_pk = models.CharField(max_length=64, blank=True)
+    origin = GenericForeignKey("origin_type", "origin_pk")
 
     objects = CommentQuerySet.as_manager()
 
@@ -81,6 +92,13 @@ class Comment(models.Model):
             models.Index(fields=["author_email", "status"]),  # the author's record in the queue
         ]
         permissions = [("moderate_comment", "Can moderate comments")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin_type", "origin_pk"],
+                condition=models.Q(origin_type__isnull=False),
+                name="one_comment_per_origin",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.content[:50]}"

@@ -58,8 +58,7 @@ def purge(
     # One transaction: a failure half-way leaves every comment and label as it was.
     with transaction.atomic():
         while pks := list(expired.select_for_update().values_list("pk", flat=True)[:CHUNK_SIZE]):
-            labels_kept += _snapshot_labels(pks)
-            Comment.objects.filter(pk__in=pks).delete()
+            labels_kept += delete_keeping_labels(pks)
             deleted += len(pks)
     return PurgeResult(deleted=deleted, labels_kept=labels_kept)
 
@@ -84,6 +83,13 @@ def _expired(cutoff: datetime.datetime) -> QuerySet[Comment]:
         .filter(last_touched__lt=cutoff)
         .order_by("pk")
     )
+
+
+def delete_keeping_labels(pks: list[int]) -> int:
+    """Delete these comments, their text kept in their labels; return how many labels were kept."""
+    labels_kept = _snapshot_labels(pks)
+    Comment.objects.filter(pk__in=pks).delete()
+    return labels_kept
 
 
 def _snapshot_labels(pks: list[int]) -> int:

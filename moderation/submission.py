@@ -43,7 +43,8 @@ def submit_comment(target: models.Model, **fields: Any) -> Submission:
     """
     comment = Comment(content_object=target, status=Status.PENDING, **fields)
     # A fresh uuid4 guid needs no uniqueness query (bench/http_load.py: one SELECT per comment).
-    comment.full_clean(exclude=["content_type", "object_pk", "guid"])
+    # An adapter's origin is the site's own row, already stored (no query to check it).
+    comment.full_clean(exclude=["content_type", "object_pk", "guid", "origin_type", "origin_pk"])
     comment.save()
 
     try:
@@ -126,7 +127,12 @@ def _apply_verdict(comment: Comment, score: Score) -> Submission:
     except DatabaseError as exc:
         return _hold_unscored(comment, exc)
 
-    discard = verdict == Verdict.SPAM and is_discardable(score.spam_probability)
+    # A row that came through an adapter is the site's: it is filed as spam, never deleted.
+    discard = (
+        verdict == Verdict.SPAM
+        and is_discardable(score.spam_probability)
+        and comment.origin_type_id is None
+    )
     if discard:
         # The setting asks not to keep blatant spam; the log keeps the record of it.
         logger.warning(

@@ -13,3 +13,15 @@ MODERATION = {**MODERATION, "MIN_SUBMIT_SECONDS": 0}  # noqa: F405
 # Model files registered by tests (published to the default storage) stay out of var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hamlet-test-media-"))
 MODERATION["MODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="hamlet-test-models-")
+
+# A site's own comment model (tests/blog) and django-contrib-comments, each moderated through
+# an adapter, beside the demo's own comments.
+INSTALLED_APPS = [
+    *INSTALLED_APPS,  # noqa: F405
+    "django.contrib.sites",
+    "django_comments",
+    "moderation.contrib.django_comments",
+    "tests.blog",
+]
+SITE_ID = 1
+ROOT_URLCONF = "tests.urls"

@@ -39,7 +39,16 @@ from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
 from moderation.conf import get_settings
 from moderation.decisions import record_decision
-from moderation.models import Action, ApiKey, ApiUsage, Comment, Decision, Source, Status
+from moderation.models import (
+    ANONYMOUS,
+    Action,
+    ApiKey,
+    ApiUsage,
+    Comment,
+    Decision,
+    Source,
+    Status,
+)
 from moderation.signals import verdict_reached
 from moderation.submission import submit_comment
 from moderation.verdicts import Verdict
@@ -51,7 +60,6 @@ RECHECK_AFTER_SECONDS = 1200
 # Akismet's test values; "viagra-test-123" is the older author name, still in clients' docs.
 GUARANTEED_SPAM_AUTHORS = frozenset({"akismet-guaranteed-spam", "viagra-test-123"})
 GUARANTEED_SPAM_EMAIL = "akismet-guaranteed-spam@example.com"
-ANONYMOUS = "Anonymous"  # Comment.author_name is required; Akismet's comment_author is not
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _validate_url = URLValidator()
 

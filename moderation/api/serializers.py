@@ -15,7 +15,7 @@ from rest_framework import serializers
 from moderation import rules
 from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
-from moderation.models import Action, ApiKey, ApiUsage, Comment, Source, Status
+from moderation.models import ANONYMOUS, Action, ApiKey, ApiUsage, Comment, Source, Status
 from moderation.verdicts import Verdict
 from moderation.why import explanation_for
 
@@ -38,7 +38,6 @@ ANY_TEXT = r"[^\x00]+"
 SOME_TEXT = r"[^\x00]*[^\x00\t\n\v\f\r ][^\x00]*"
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 # Every reader's comment has a name in the queue; API clients may not know one.
-ANONYMOUS = "Anonymous"
 
 ACTION_FOR_DECISION = {
     "approve": Action.APPROVED,

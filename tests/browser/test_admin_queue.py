@@ -16,7 +16,9 @@ def moderator(db, django_user_model):
         "moderator", password="a-long-pass-9", is_staff=True
     )
     user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_comment", "moderate_comment"])
+        *Permission.objects.filter(
+            codename__in=["view_comment", "moderate_comment"], content_type__app_label="moderation"
+        )
     )
     return user
 

@@ -15,8 +15,8 @@ def moderator(db, django_user_model):
     """Staff who may moderate comments but is not a superuser."""
     user = django_user_model.objects.create_user("moderator", password="pw", is_staff=True)
     user.user_permissions.add(
-        Permission.objects.get(codename="view_comment"),
-        Permission.objects.get(codename="change_comment"),
+        Permission.objects.get(codename="view_comment", content_type__app_label="moderation"),
+        Permission.objects.get(codename="change_comment", content_type__app_label="moderation"),
         Permission.objects.get(codename="moderate_comment"),
     )
     return user
@@ -73,7 +73,9 @@ def test_staff_without_moderate_permission_gets_no_decision_actions(
     client, django_user_model, queue
 ):
     viewer = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_comment", content_type__app_label="moderation")
+    )
     client.force_login(viewer)
 
     response = client.get(CHANGELIST)
