@@ -7,8 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from moderation.classifier import artifacts
+from moderation.classifier.registry import activate_model, register_model
 from moderation.features import CommentData
 from moderation.models import ModelVersion
+from moderation.signals import model_version_activated
 
 
 def test_saved_model_folder_holds_file_checksum_and_card(tiny_model_dir):
@@ -118,3 +120,20 @@ def test_other_processes_look_again_after_the_check_interval(db, tiny_model_dir,
 
     assert first.version == cached.version != "tiny-test-model"
     assert fresh.version == "tiny-test-model"
+
+
+def test_model_version_activated_is_sent_with_the_version(db, tiny_model_dir):
+    received = []
+
+    def receiver(sender, model_version, **kwargs):
+        received.append((sender, model_version.version, model_version.is_active))
+
+    model_version_activated.connect(receiver, dispatch_uid="test-activated")
+    try:
+        version = register_model(tiny_model_dir)
+        assert received == []  # registering is not activating
+        activate_model(version)
+    finally:
+        model_version_activated.disconnect(dispatch_uid="test-activated")
+
+    assert received == [(ModelVersion, "tiny-test-model", True)]

@@ -4,12 +4,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from moderation.classifier import artifacts
+from moderation.classifier.linear_scorer import LinearScorer
 from moderation.conf import SHIPPED_MODEL_DIR
 from moderation.corpora import datasets_dir
 from moderation.features import CommentData
+from tests.examples import HAM, SPAM
 
 
 def test_shipped_model_passes_its_checksum_and_separates_obvious_cases():
@@ -52,12 +55,11 @@ def test_shipped_model_card_names_only_shippable_sources():
 
 
 @pytest.mark.datasets
-def test_shipped_model_is_reproduced_byte_for_byte_by_the_documented_command(tmp_path):
+def test_shipped_model_is_reproduced_by_the_documented_command(tmp_path):
     if not datasets_dir().is_dir():
         pytest.skip(f"needs the shared datasets folder {datasets_dir()} (set MODERATION_DATASETS)")
 
-    # A fresh process, as the README runs it: pickle output depends on what the process has
-    # interned, so an in-process run after other tests need not give identical bytes.
+    # A fresh process, as the README runs it.
     subprocess.run(
         [sys.executable, "-m", "training", "train", "--shipped", "--out", str(tmp_path / "model")],
         check=True,
@@ -65,4 +67,23 @@ def test_shipped_model_is_reproduced_byte_for_byte_by_the_documented_command(tmp
         capture_output=True,
     )
 
-    assert artifacts.read_checksum(tmp_path / "model") == artifacts.read_checksum(SHIPPED_MODEL_DIR)
+    if artifacts.read_checksum(tmp_path / "model") == artifacts.read_checksum(SHIPPED_MODEL_DIR):
+        return  # the same bytes: this CPU rounds as the one that trained it
+    # Another CPU's BLAS kernels round differently in the last bits: the same data and
+    # parameters must still give the same weights, to far below anything a score shows.
+    shipped, retrained = (
+        LinearScorer.from_pipeline(artifacts.load_model(d, artifacts.read_checksum(d)))
+        for d in (SHIPPED_MODEL_DIR, tmp_path / "model")
+    )
+    for ours, theirs in zip(retrained.texts, shipped.texts, strict=True):
+        assert ours.vocabulary == theirs.vocabulary
+        np.testing.assert_allclose(ours.idf, theirs.idf, rtol=0, atol=1e-8)
+        np.testing.assert_allclose(ours.weights, theirs.weights, rtol=0, atol=1e-8)
+    assert retrained.intercept == pytest.approx(shipped.intercept, abs=1e-8)
+    assert retrained.platt == pytest.approx(shipped.platt, abs=1e-8)
+    for name, weight in shipped.signal_weights.items():
+        assert retrained.signal_weights[name] == pytest.approx(weight, abs=1e-8)
+    texts = [*HAM, *SPAM]
+    assert retrained.score_many([CommentData(t) for t in texts]) == pytest.approx(
+        shipped.score_many([CommentData(t) for t in texts]), abs=1e-8
+    )
