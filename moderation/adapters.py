@@ -155,7 +155,7 @@ def _valid_fields(fields: dict[str, Any]) -> dict[str, Any]:
     # The site's row is already stored and is not ours to refuse: an over-long value is cut to
     # fit, and one our Comment cannot hold (a malformed email) is left out, not the comment.
     for name, value in fields.items():
-        max_length = Comment._meta.get_field(name).max_length
+        max_length = getattr(Comment._meta.get_field(name), "max_length", None)
         if isinstance(value, str) and max_length:
             fields[name] = value[:max_length]
     fields["author_name"] = fields.get("author_name") or ANONYMOUS

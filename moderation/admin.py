@@ -673,7 +673,9 @@ class ModelVersionAdmin(admin.ModelAdmin):
             return
         model_version = queryset.get()
         try:  # verified before it may score anything
-            directory = storage.local_folder(model_version.path, model_version.storage_name)
+            directory = storage.local_folder(
+                model_version.path, model_version.storage_name, model_version.sha256
+            )
             artifacts.load_model(directory, model_version.sha256)
             activate_model(model_version)
         except ModelLoadError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ _WHOLE_NUMBERS = {
     "RECHECK_INLINE_LIMIT": 0,
 }
 _OPTIONAL_WHOLE_NUMBERS = {"NOTIFY_PENDING_AT": 1, "PERSONAL_DATA_DAYS": 1, "RETENTION_DAYS": 1}
+# Values the hints suggest where the default is None (else they suggest the default).
+_EXAMPLES = {"HAM_THRESHOLD": 0.1, "SPAM_THRESHOLD": 0.9, "NOTIFY_PENDING_AT": 20}
 
 
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
@@ -29,10 +32,12 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
     conf = get_settings()
     messages: list[CheckMessage] = []
     for key in sorted(set(conf) - set(DEFAULTS)):
+        guess = get_close_matches(str(key), DEFAULTS, n=1)
         messages.append(
             Warning(
                 f"MODERATION has an unknown key {key!r}.",
-                hint=f"Known keys: {', '.join(sorted(DEFAULTS))}.",
+                hint=(f"Did you mean {guess[0]!r}? " if guess else "")
+                + f"Known keys: {', '.join(sorted(DEFAULTS))}.",
                 id="moderation.W001",
             )
         )
@@ -46,6 +51,12 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                     f"MODERATION[{key!r}] must be a number between 0 and 1"
                     + (", or None for the model's own" if key != "DISCARD_THRESHOLD" else "")
                     + f", not {value!r}.",
+                    hint=f"Write a probability such as {_EXAMPLES.get(key, DEFAULTS[key])}"
+                    + (
+                        ", or None to use the one in the active model's card."
+                        if key != "DISCARD_THRESHOLD"
+                        else "."
+                    ),
                     id="moderation.E001",
                 )
             )
@@ -65,6 +76,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
             Error(
                 f"MODERATION['MODEL_CHECK_INTERVAL'] must be a number of seconds (0 or more), "
                 f"not {interval!r}.",
+                hint="Seconds, such as 2.0; 0 asks the database before every comment.",
                 id="moderation.E005",
             )
         )
@@ -79,6 +91,8 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                     f"MODERATION[{key!r}] must be a whole number of at least {minimum}"
                     + (", or None to turn it off" if optional else "")
                     + f", not {value!r}.",
+                    hint=f"Write an int such as {_EXAMPLES.get(key, DEFAULTS[key])}"
+                    + (", or None to turn it off." if optional else "."),
                     id="moderation.E003",
                 )
             )
@@ -89,6 +103,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
         messages.append(
             Error(
                 f"MODERATION['SITE_LABEL_WEIGHT'] must be a number above 0, not {weight!r}.",
+                hint="How many public corpora the site's own labels weigh, such as 3.0.",
                 id="moderation.E005",
             )
         )
@@ -97,6 +112,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
             messages.append(
                 Error(
                     f"MODERATION[{key!r}] must be True or False, not {conf[key]!r}.",
+                    hint="Write True or False, without quotes.",
                     id="moderation.E004",
                 )
             )
@@ -108,6 +124,8 @@ def _check_api_rates(conf: dict[str, Any]) -> list[CheckMessage]:
         Error(
             f"MODERATION[{key!r}] must be a rate such as '600/min' (per s, min, hour or day), "
             f"not {conf[key]!r}.",
+            hint=f"Requests per period, as Django REST framework writes them: {DEFAULTS[key]!r}"
+            + (", or None for no limit." if key == "FORM_RATE_PER_IP" else "."),
             id="moderation.E007",
         )
         for key in ("API_RATE", "API_RATE_PER_IP", "FORM_RATE_PER_IP")
@@ -123,6 +141,7 @@ def _check_notifications(conf: dict[str, Any]) -> list[CheckMessage]:
         messages.append(
             Error(
                 f"MODERATION['NOTIFY_WEBHOOK_URL'] must be an http(s) URL or None, not {url!r}.",
+                hint="Such as 'https://chat.example.org/hooks/moderation'; None sends no POST.",
                 id="moderation.E006",
             )
         )
@@ -130,6 +149,8 @@ def _check_notifications(conf: dict[str, Any]) -> list[CheckMessage]:
         messages.append(
             Error(
                 f"MODERATION['NOTIFY_EMAILS'] must be a list of email addresses, not {emails!r}.",
+                hint="Such as ['moderators@example.org'], even for one address; an empty list "
+                "tells settings.MANAGERS.",
                 id="moderation.E006",
             )
         )

@@ -47,7 +47,7 @@ def active_version_problem(using: str = "default") -> str | None:
     if active is None:
         return None
     try:
-        directory = storage.local_folder(active.path, active.storage_name)
+        directory = storage.local_folder(active.path, active.storage_name, active.sha256)
     except Exception as exc:  # any storage backend's error: a check must not crash
         return f"Model version {active.version}: its files cannot be fetched: {exc}."
     problem = file_problem(directory, active.sha256)

@@ -182,7 +182,7 @@ def _metrics(
     model: ModelVersion, slices: dict[str, tuple[list[CommentData], list[int]]]
 ) -> dict[str, dict[str, Any]]:
     """Return the model's spam_metrics on each slice; the model is loaded (and verified) once."""
-    directory = storage.local_folder(model.path, model.storage_name)
+    directory = storage.local_folder(model.path, model.storage_name, model.sha256)
     pipeline = artifacts.load_model(directory, model.sha256)
     threshold = card_thresholds(model.card).spam
     return {

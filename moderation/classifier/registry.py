@@ -55,7 +55,7 @@ def active_model_source() -> ModelSource:
     if active is None:
         source = shipped_model_source()
     else:
-        directory = storage.local_folder(active.path, active.storage_name)
+        directory = storage.local_folder(active.path, active.storage_name, active.sha256)
         source = ModelSource(active.version, directory, active.sha256, card_thresholds(active.card))
     _active = (now, source)
     return source

@@ -38,15 +38,24 @@ def publish(directory: Path, sha256: str) -> str:
     return folder
 
 
-def local_folder(path: str, storage_name: str) -> Path:
+def local_folder(path: str, storage_name: str, sha256: str) -> Path:
     """Return a folder on this machine holding the version's files, fetched if need be."""
     directory = Path(path)
-    if (directory / artifacts.MODEL_FILE).exists() or not storage_name:
+    if not storage_name or _holds(directory, sha256):
         return directory
     cache = cache_dir() / Path(storage_name).name
     if not (cache / artifacts.MODEL_FILE).exists():
         _fetch(storage_name, cache)
     return cache
+
+
+def _holds(directory: Path, sha256: str) -> bool:
+    # The folder it was registered from may hold other files by now: an upgrade replaces
+    # the shipped default model's in place. (Loading still verifies the file itself.)
+    try:
+        return artifacts.read_checksum(directory) == sha256
+    except artifacts.ModelLoadError:
+        return False
 
 
 def cache_dir() -> Path:

@@ -166,3 +166,47 @@ def test_site_label_weight_must_be_positive_e005(settings, weight):
             f"MODERATION['SITE_LABEL_WEIGHT'] must be a number above 0, not {weight!r}.",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "ids"),
+    [
+        (
+            {
+                "SPAM_TRESHOLD": 0.9,
+                "HAM_THRESHOLD": 2,
+                "DISCARD_THRESHOLD": None,
+                "MAX_COMMENT_LENGTH": 0,
+                "NOTIFY_PENDING_AT": "20",
+                "CELERY": "yes",
+                "MODEL_CHECK_INTERVAL": -1,
+                "SITE_LABEL_WEIGHT": 0,
+                "NOTIFY_WEBHOOK_URL": "ftp://hooks.example",
+                "NOTIFY_EMAILS": "mod@example.org",
+                "API_RATE": "600",
+                "FORM_RATE_PER_IP": "fast",
+            },
+            {"W001", "E001", "E003", "E004", "E005", "E006", "E007"},
+        ),
+        ({"HAM_THRESHOLD": 0.9, "SPAM_THRESHOLD": 0.5}, {"E002"}),
+        ({"NOTIFY_PENDING_AT": 20}, {"W003"}),
+    ],
+)
+def test_every_settings_message_has_a_hint(settings, overrides, ids):
+    settings.MANAGERS = []
+    settings.MODERATION = {**settings.MODERATION, **overrides}
+
+    messages = check_settings()
+
+    assert {m.id.removeprefix("moderation.") for m in messages} == ids
+    assert [m.id for m in messages if not m.hint] == []
+
+
+def test_unknown_key_hint_names_the_closest_known_key(settings):
+    settings.MODERATION = {**settings.MODERATION, "SPAM_TRESHOLD": 0.9}
+
+    [message] = check_settings()
+
+    assert message.hint.startswith(
+        "Did you mean 'SPAM_THRESHOLD'? Known keys: API_MAX_BODY_BYTES, "
+    )

@@ -108,7 +108,10 @@ def break_model(version, how, marker):
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     else:
         path.write_bytes(hostile_model_bytes(marker))
-    return storage.local_folder(version.path, version.storage_name) / artifacts.MODEL_FILE
+    return (
+        storage.local_folder(version.path, version.storage_name, version.sha256)
+        / artifacts.MODEL_FILE
+    )
 
 
 def sha256_of(path):

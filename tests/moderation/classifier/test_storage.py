@@ -74,3 +74,21 @@ def test_a_tampered_storage_copy_is_never_loaded(model_on_another_server, articl
     unchecked = submission.comment.history.get()
     assert unchecked.action == Action.UNCHECKED
     assert "refusing to load it" in unchecked.note
+
+
+def test_a_folder_holding_other_files_by_now_is_passed_over_for_the_stored_copy(
+    db, tiny_model_dir, model_storage_dir, tmp_path
+):
+    # An upgrade replaces the shipped default model's files in the package folder in place.
+    package_folder = tmp_path / "default_model"
+    shutil.copytree(tiny_model_dir, package_folder)
+    version = activate_model(register_model(package_folder))
+    (package_folder / "model.joblib").write_bytes(b"the next release's model")
+    (package_folder / "model.sha256").write_text("0" * 64 + "  model.joblib\n")
+
+    source = active_model_source()
+
+    assert source.directory != package_folder
+    assert artifacts.read_checksum(source.directory) == version.sha256
+    submission = submit_comment(version, author_name="Olga", content="A fine article.")
+    assert submission.comment.model_version == version.version
