@@ -834,7 +834,9 @@ def run(args: argparse.Namespace, generator: str) -> dict[str, Any]:
                 "workers": args.workers,
                 "worker_class": args.worker_class,
                 "threads": args.threads,
-                "conn_max_age": args.conn_max_age or 0,
+                "conn_max_age": "the demo's default"
+                if args.conn_max_age is None
+                else args.conn_max_age,
                 "cache": "redis" if args.redis_url else "locmem (per worker)",
                 "sqlite_wal": bool(args.sqlite_wal),
             }
@@ -971,7 +973,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (1)")
     parser.add_argument(
-        "--conn-max-age", type=int, help="DATABASE_CONN_MAX_AGE seconds (the demo's default: 0)"
+        "--conn-max-age",
+        type=int,
+        help="DATABASE_CONN_MAX_AGE seconds (the demo's default: 600 on SQLite, 0 otherwise)",
     )
     parser.add_argument("--redis-url", help="share the cache (rate-limit counts) through Redis")
     parser.add_argument(

@@ -14,11 +14,12 @@ class ModerationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from moderation import adapters
+        from moderation import adapters, rules
         from moderation import checks as moderation_checks
+        from moderation.api import keys
         from moderation.classifier.registry import forget_active_model
         from moderation.conf import clear_settings_cache
-        from moderation.models import Comment, Decision, ModelVersion
+        from moderation.models import ApiKey, Comment, Decision, ModelVersion, Rule
         from moderation.notifications import notify_when_queue_grows
         from moderation.signals import decision_recorded, model_version_activated
 
@@ -32,6 +33,9 @@ class ModerationConfig(AppConfig):
                 forget_active_model, sender=ModelVersion, dispatch_uid="moderation.model"
             )
         model_version_activated.connect(forget_active_model, dispatch_uid="moderation.model")
+        for signal in (post_save, post_delete):
+            signal.connect(rules.forget_rules, sender=Rule, dispatch_uid="moderation.rules")
+            signal.connect(keys.forget_keys, sender=ApiKey, dispatch_uid="moderation.keys")
         # Statuses and decisions flow back to the rows of a site's own comment model.
         post_save.connect(
             adapters.status_changed, sender=Comment, dispatch_uid="moderation.adapters"

@@ -31,7 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_AGE": 2 * 60 * 60,  # seconds a rendered form stays valid
     "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
     "MODEL_CACHE_DIR": None,  # local copies of models from MODEL_STORAGE; None: a temp folder
-    "MODEL_CHECK_INTERVAL": 2.0,  # seconds a process trusts its last look at the active model
+    # seconds a process trusts its last look at the active model, the rules and the API keys
+    "MODEL_CHECK_INTERVAL": 2.0,
     "MODEL_DIR": None,  # folder for retrained model versions; None: MEDIA_ROOT/moderation-models
     "MODEL_STORAGE": "default",  # STORAGES alias every server reads model files from
     # Addresses told when the pending queue reaches NOTIFY_PENDING_AT; empty: settings.MANAGERS.

@@ -9,20 +9,25 @@ import numpy as np
 import pytest
 from django.core.cache import cache
 
+from moderation.api.keys import forget_keys
 from moderation.classifier.artifacts import save_model
 from moderation.classifier.pipeline import build_pipeline
 from moderation.classifier.registry import activate_model, forget_active_model, register_model
 from moderation.features import CommentData
+from moderation.rules import forget_rules
 from tests.examples import HAM, SPAM
 from tests.factories import ArticleFactory
 
 
 @pytest.fixture(autouse=True)
 def fresh_model_lookup():
-    """Each test's database starts without the previous test's rows: forget the cached lookup."""
-    forget_active_model()
+    """Each test's database starts without the previous test's rows: forget the cached lookups
+    (a rolled-back test transaction sends no post_delete)."""
+    for forget in (forget_active_model, forget_rules, forget_keys):
+        forget()
     yield
-    forget_active_model()
+    for forget in (forget_active_model, forget_rules, forget_keys):
+        forget()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,8 @@ MODERATION = {**MODERATION, "MIN_SUBMIT_SECONDS": 0}  # noqa: F405
 # Model files registered by tests (published to the default storage) stay out of var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hamlet-test-media-"))
 MODERATION["MODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="hamlet-test-models-")
+# Threads in tests open their own connections and close them; none should outlive a test.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # A site's own comment model (tests/blog) and django-contrib-comments, each moderated through
 # an adapter, beside the demo's own comments.

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 import string
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import F
 from django.utils import timezone
 
+from moderation.conf import get_settings
 from moderation.models import ApiKey, ApiUsage
 
 KEY_LENGTH = 12
@@ -56,10 +58,35 @@ def find_key(raw: str | None) -> ApiKey | None:
     if not raw or len(raw) != KEY_LENGTH:
         return None
     digest = hash_key(raw)
-    for candidate in ApiKey.objects.filter(prefix=raw[:PREFIX_LENGTH], revoked_at__isnull=True):
+    for candidate in _keys_with_prefix(raw[:PREFIX_LENGTH]):
         if hmac.compare_digest(candidate.key_hash, digest):
             return candidate
     return None
+
+
+# prefix -> (time of the lookup, the active keys with it): the lookup was about a tenth of a
+# worker's time per API call (bench/README.md). A key created, changed or revoked is seen at
+# once by this process (forget_keys is connected to ApiKey's post_save and post_delete) and
+# within MODEL_CHECK_INTERVAL by the others. Unknown prefixes are kept too, so bounded.
+_by_prefix: dict[str, tuple[float, list[ApiKey]]] = {}
+_MAX_PREFIXES = 10_000
+
+
+def _keys_with_prefix(prefix: str) -> list[ApiKey]:
+    now = time.monotonic()
+    cached = _by_prefix.get(prefix)
+    if cached is not None and now - cached[0] < get_settings()["MODEL_CHECK_INTERVAL"]:
+        return cached[1]
+    if len(_by_prefix) >= _MAX_PREFIXES:
+        _by_prefix.clear()
+    keys = list(ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True))
+    _by_prefix[prefix] = (now, keys)
+    return keys
+
+
+def forget_keys(**kwargs: object) -> None:
+    """Make the next request read its key from the database again."""
+    _by_prefix.clear()
 
 
 def revoke(api_key: ApiKey) -> None:
@@ -94,3 +121,4 @@ def record_usage(api_key: ApiKey, **outcomes: int) -> None:
     # call cost each comment-check an UPDATE and a commit (bench/http_load.py).
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now  # the instance is reused while cached (find_key)

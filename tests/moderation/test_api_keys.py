@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from moderation.api.keys import (
     KEY_LENGTH,
@@ -36,6 +37,29 @@ def test_wrong_keys_find_nothing(db, guess):
 
 def test_a_revoked_key_stops_working(db):
     api_key, raw = create_key("Daily Ledger")
+
+    revoke(api_key)
+
+    assert find_key(raw) is None
+
+
+def test_a_key_revoked_by_another_process_stops_working_after_the_check_interval(db, settings):
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 3600}
+    api_key, raw = create_key("Daily Ledger")
+    assert find_key(raw) == api_key  # now kept by this process
+
+    # update() sends no post_save, as a revocation on another server reaches this one.
+    ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+
+    assert find_key(raw) == api_key  # within the interval
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 0}
+    assert find_key(raw) is None
+
+
+def test_a_key_revoked_here_stops_working_at_once(db, settings):
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 3600}
+    api_key, raw = create_key("Daily Ledger")
+    assert find_key(raw) == api_key
 
     revoke(api_key)
 

@@ -104,3 +104,39 @@ def test_without_a_matching_rule_the_classifier_decides(active_model, article):
 
     assert submission.comment.rule is None
     assert submission.comment.history.get().source == Source.CLASSIFIER
+
+
+def test_a_rule_made_here_applies_to_the_next_comment_at_once(db, settings):
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 3600}
+    comment = Comment(author_name="Bot", author_email="bot@spam.example", content=HAM_TEXT)
+    assert matching_rule(comment) is None  # the rules are now read and kept
+
+    block = rule(RuleKind.BLOCK_EMAIL, "bot@spam.example")
+
+    assert matching_rule(comment) == block
+    block.delete()
+    assert matching_rule(comment) is None
+
+
+def test_a_rule_made_by_another_process_applies_after_the_check_interval(db, settings):
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 3600}
+    comment = Comment(author_name="Bot", author_email="bot@spam.example", content=HAM_TEXT)
+    assert matching_rule(comment) is None
+
+    # bulk_create sends no post_save, as a rule saved by another server reaches this one.
+    [block] = Rule.objects.bulk_create([Rule(kind=RuleKind.BLOCK_EMAIL, value="bot@spam.example")])
+
+    assert matching_rule(comment) is None  # within the interval: the rules as last read
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 0}
+    assert matching_rule(comment) == block
+
+
+def test_a_rule_deleted_by_another_process_is_not_applied(db, settings):
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CHECK_INTERVAL": 3600}
+    block = rule(RuleKind.BLOCK_IP, "203.0.113.9")
+    comment = Comment(author_name="Olga", ip_address="203.0.113.9", content=HAM_TEXT)
+    assert matching_rule(comment) == block
+
+    Rule.objects.filter(pk=block.pk)._raw_delete(Rule.objects.db)  # no post_delete here
+
+    assert matching_rule(comment) is None
