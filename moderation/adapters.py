@@ -20,6 +20,8 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from moderation.models import ANONYMOUS, Comment, Decision, Status
+from moderation.retention import delete_keeping_labels
+from moderation.submission import submit_comment
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +147,6 @@ def adapter_for(comment: Comment) -> tuple[CommentAdapter, models.Model] | None:
 
 def submit(adapter: CommentAdapter, obj: models.Model) -> None:
     """Submit the site's row `obj` for moderation, as our own form would."""
-    from moderation.submission import submit_comment  # it imports the models this module does
-
     fields = _valid_fields(adapter.comment_fields(obj))
     submit_comment(adapter.get_target(obj), origin=obj, **fields)
 
@@ -180,8 +180,6 @@ def _row_saved(
 
 
 def _row_deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    from moderation.retention import delete_keeping_labels
-
     pks = list(
         Comment.objects.filter(
             origin_type=ContentType.objects.get_for_model(sender), origin_pk=str(instance.pk)

@@ -18,6 +18,32 @@ from moderation.rules import forget_rules
 from tests.examples import HAM, SPAM
 from tests.factories import ArticleFactory
 
+# Fixtures through which a test reaches the database (pytest-django's, and live_server's).
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests whose answer may depend on the database (CI's second pass, "
+        "on PostgreSQL): not those that use none, nor those marked database_agnostic",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        agnostic = item.get_closest_marker("database_agnostic")
+        (keep if uses_database and not agnostic else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
+
 
 @pytest.fixture(autouse=True)
 def fresh_model_lookup():

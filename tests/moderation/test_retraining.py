@@ -72,6 +72,7 @@ def readers(n: int) -> list[str]:
 
 
 @needs_datasets
+@pytest.mark.database_agnostic
 def test_a_campaign_moderators_mark_is_caught_after_retraining(
     db, article, admin_user, tmp_path, settings
 ):
@@ -102,6 +103,7 @@ def test_a_campaign_moderators_mark_is_caught_after_retraining(
 
 
 @needs_datasets
+@pytest.mark.database_agnostic
 def test_a_candidate_trained_on_flipped_labels_is_refused(db, tmp_path):
     active = ensure_active_model()
     texts = campaign(30) + readers(30)
