@@ -174,3 +174,17 @@ def test_unregistered_rows_are_left_alone(active_model, post, django_capture_on_
         adapters.register(PostComment, type(adapter))
 
     assert not Comment.objects.exists()
+
+
+def test_discarding_blatant_spam_never_deletes_the_sites_row(active_model, leave_comment, settings):
+    settings.MODERATION = {
+        **settings.MODERATION,
+        "DISCARD_BLATANT_SPAM": True,
+        "DISCARD_THRESHOLD": 0.5,
+    }
+
+    row = leave_comment(SPAM[3])
+
+    assert PostComment.objects.filter(pk=row.pk).exists()
+    assert not row.approved
+    assert moderated(row).status == Status.SPAM
