@@ -86,6 +86,14 @@ def why_html(comment: Comment, *, max_words: int | None = None) -> SafeString:
         highlighted_text(explanation, max_words=max_words),
         reasons(explanation),
     )
+    active = active_model_source().version
+    if comment.model_version and comment.model_version != active:
+        # The queue explains with the model in memory; the score came from an earlier one.
+        html += format_html(
+            '<div class="why-model">Explained by the active model {}; scored by {}.</div>',
+            active,
+            comment.model_version,
+        )
     if " ".join(comment.content.split()) != " ".join(w for w, _ in explanation.words):
         # Markup, entities or invisible characters the model did not read: show what was sent.
         html += format_html(

@@ -301,3 +301,17 @@ def test_api_comments_show_their_site_and_only_http_permalinks(client, moderator
     CommentFactory(content_object=create_key("Other")[0])
     filtered = client.get(CHANGELIST, {"client_site": site.pk}).content.decode()
     assert filtered.count('<div class="comment-target">on ') == 2
+
+
+def test_queue_says_when_the_explaining_model_is_not_the_one_that_scored(
+    client, moderator, article, active_model
+):
+    scored_now = submit_comment(article, author_name="Olga", content="A fine piece.").comment
+    scored_before = submit_comment(article, author_name="Bot", content=SPAM_TEXT).comment
+    Comment.objects.filter(pk=scored_before.pk).update(model_version="default_model-0123456789")
+    client.force_login(moderator)
+
+    note = "Explained by the active model tiny-test-model; scored by default_model-0123456789."
+    assert note in client.get(CHANGELIST + "?status__exact=spam").content.decode()
+    assert scored_now.status == Status.APPROVED
+    assert note not in client.get(CHANGELIST + "?status__exact=approved").content.decode()
