@@ -5,17 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from django.core.cache import cache
 
 from moderation.api.keys import forget_keys
-from moderation.classifier.artifacts import save_model
-from moderation.classifier.pipeline import build_pipeline
 from moderation.classifier.registry import activate_model, forget_active_model, register_model
-from moderation.features import CommentData
 from moderation.rules import forget_rules
-from tests.examples import HAM, SPAM
+from tests.examples import HAM, SPAM, train_tiny_model
 from tests.factories import ArticleFactory
 
 # Fixtures through which a test reaches the database (pytest-django's, and live_server's).
@@ -45,14 +41,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = keep
 
 
+_FORGET = (forget_active_model, forget_rules, forget_keys)
+
+
 @pytest.fixture(autouse=True)
 def fresh_model_lookup():
     """Each test's database starts without the previous test's rows: forget the cached lookups
     (a rolled-back test transaction sends no post_delete)."""
-    for forget in (forget_active_model, forget_rules, forget_keys):
+    for forget in _FORGET:
         forget()
     yield
-    for forget in (forget_active_model, forget_rules, forget_keys):
+    for forget in _FORGET:
         forget()
 
 
@@ -66,14 +65,8 @@ def empty_throttle_counts():
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Train a real pipeline on the hand-written examples once per session."""
-    comments = [CommentData(content=text) for text in SPAM + HAM]
-    labels = np.array([1] * len(SPAM) + [0] * len(HAM))
-    pipeline = build_pipeline()
-    pipeline.fit(comments, labels)
-    directory = tmp_path_factory.mktemp("models") / "tiny"
-    save_model(pipeline, directory, {"version": "tiny-test-model"})
-    return directory
+    """The tiny model, trained once per session."""
+    return train_tiny_model(tmp_path_factory.mktemp("models") / "tiny", "tiny-test-model")
 
 
 @pytest.fixture

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
+
+from moderation.classifier.artifacts import save_model
+from moderation.classifier.pipeline import build_pipeline
+from moderation.features import CommentData
+
 SPAM = [
     "Buy cheap viagra online at http://cheap-pills.example.com best prices no prescription",
     "Great post! Visit my site http://replica-watches.example.net for cheap replica watches",
@@ -55,3 +63,13 @@ HAM = [
     "The weather service warned about the flooding days in advance.",
     "Both presidents will say the talks were productive, as they always do.",
 ]
+
+
+def train_tiny_model(directory: Path, version: str, *, flipped: bool = False) -> Path:
+    """Train a real pipeline on the hand-written examples (labels swapped if `flipped`)."""
+    comments = [CommentData(content=text) for text in SPAM + HAM]
+    labels = np.array([1] * len(SPAM) + [0] * len(HAM))
+    pipeline = build_pipeline()
+    pipeline.fit(comments, 1 - labels if flipped else labels)
+    save_model(pipeline, directory, {"version": version})
+    return directory

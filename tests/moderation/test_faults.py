@@ -18,7 +18,6 @@ from functools import partial
 from pathlib import Path
 
 import joblib
-import numpy as np
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
@@ -30,15 +29,13 @@ from django.utils.html import escape
 
 from moderation.checks import check_active_model
 from moderation.classifier import artifacts, storage
-from moderation.classifier.artifacts import save_model
 from moderation.classifier.linear_scorer import LinearScorer
-from moderation.classifier.pipeline import build_pipeline
 from moderation.classifier.registry import activate_model, register_model
 from moderation.features import CommentData
 from moderation.forms import sign_target
 from moderation.model_health import forget_model_problem
 from moderation.models import Action, Comment, Decision, Source, Status
-from tests.examples import HAM, SPAM
+from tests.examples import HAM, SPAM, train_tiny_model
 
 HAM_TEXT = "I think the council should publish the full budget before the vote, not after."
 POST_URL = "/comments/post/"
@@ -371,13 +368,8 @@ def test_a_database_gone_after_the_comment_is_stored_loses_nothing(
 @pytest.fixture(scope="module")
 def contrary_model_dir(tmp_path_factory):
     """A second real model that disagrees with the tiny one (labels swapped)."""
-    comments = [CommentData(content=text) for text in SPAM + HAM]
-    labels = np.array([0] * len(SPAM) + [1] * len(HAM))
-    pipeline = build_pipeline()
-    pipeline.fit(comments, labels)
     directory = tmp_path_factory.mktemp("models") / "contrary"
-    save_model(pipeline, directory, {"version": "contrary-test-model"})
-    return directory
+    return train_tiny_model(directory, "contrary-test-model", flipped=True)
 
 
 def expected_scores(directory, texts):
