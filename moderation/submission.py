@@ -1,12 +1,17 @@
-"""submit_comment(): store the comment, then score -> verdict -> queue. Never loses a comment."""
+"""submit_comment(): rules -> score -> verdict, then the comment and its verdict stored together.
+
+Never loses a comment: one that cannot be scored is stored pending, and one that cannot be
+stored is not acknowledged (the caller's error page offers the text again).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, models, transaction
+from django.db import models, transaction
 
 from moderation import rules
 from moderation.classifier.artifacts import ModelLoadError
@@ -34,102 +39,66 @@ class Submission:
     is_discarded: bool = False
 
 
-def submit_comment(target: models.Model, **fields: Any) -> Submission:
-    """Store a new comment on `target`, score it and file it by the verdict.
+def submit_comment(
+    target: models.Model,
+    in_transaction: Callable[[Submission], object] | None = None,
+    /,
+    **fields: Any,
+) -> Submission:
+    """Score a new comment on `target` and store it, filed by the verdict.
 
     `fields` are Comment fields (author_name, content, ip_address, ...). A moderator's rule
-    decides before the classifier. When scoring fails for any reason the comment stays pending
-    and the error is logged.
+    decides before the classifier. When scoring fails for any reason the comment is stored
+    pending and the error is logged. The comment and its history row are written in one
+    transaction, with `in_transaction(submission)` if given (an API key's usage count): a
+    database that fails leaves nothing half-filed, and raises.
     """
     comment = Comment(content_object=target, status=Status.PENDING, **fields)
     # A fresh uuid4 guid needs no uniqueness query (bench/http_load.py: one SELECT per comment).
     # An adapter's origin is the site's own row, already stored (no query to check it).
     comment.full_clean(exclude=["content_type", "object_pk", "guid", "origin_type", "origin_pk"])
-    comment.save()
 
+    # Decided before anything is written: the write lock is then held only for the INSERTs.
+    score: Score | None = None
+    error: Exception | None = None
     try:
         rule = rules.matching_rule(comment)
-        if rule is not None:
-            return _apply_rule(comment, rule)
-        score = score_comment(CommentData.from_comment(comment))
+        if rule is None:
+            score = score_comment(CommentData.from_comment(comment))
     except Exception as exc:
-        return _hold_unscored(comment, exc)
+        rule, error = None, exc
+    if rule is not None:
+        verdict, decision = _by_rule(comment, rule)
+    elif score is not None:
+        verdict, decision = _by_score(comment, score)
+    else:
+        verdict, decision = None, _unscored(comment, error)
 
-    comment_scored.send(sender=Comment, comment=comment, score=score)
-    return _apply_verdict(comment, score)
-
-
-def _hold_unscored(comment: Comment, exc: Exception) -> Submission:
-    # Missing or corrupt model, a bug in scoring, or the database gone after the comment was
-    # stored: the reader must not notice. A model file problem is explained by its message;
-    # anything else needs the traceback.
-    logger.error(
-        "Could not score comment %s; holding it for review: %s",
-        comment.pk,
-        exc,
-        exc_info=not isinstance(exc, ModelLoadError),
-    )
-    # A verdict or rule that could not be saved was rolled back: the stored row is pending.
-    comment.status, comment.verdict, comment.rule = Status.PENDING, "", None
-    comment.spam_score, comment.model_version = None, ""
-    try:
-        Decision.objects.create(
-            comment=comment,
-            source=Source.CLASSIFIER,
-            action=Action.UNCHECKED,
-            status_before="",
-            status_after=Status.PENDING,
-            note=f"{type(exc).__name__}: {exc}",
-        )
-    except DatabaseError:
-        # Still gone: the comment is stored and pending all the same, which is what counts.
-        logger.exception("Could not record why comment %s is unscored.", comment.pk)
-    return Submission(comment, None)
-
-
-def _apply_rule(comment: Comment, rule: Rule) -> Submission:
-    verdict = Verdict.SPAM if rule.is_block else Verdict.HAM
-    status = Status.SPAM if rule.is_block else Status.APPROVED
     with transaction.atomic():
-        comment.status, comment.verdict, comment.rule = status, verdict, rule
-        comment.save(update_fields=["status", "verdict", "rule"])
-        Decision.objects.create(
-            comment=comment,
-            source=Source.RULE,
-            action=Action.BLOCKED_BY_RULE if rule.is_block else Action.ALLOWED_BY_RULE,
-            status_before="",
-            status_after=status,
-            note=rules.describe(rule),
+        comment.save()
+        decision.comment = comment
+        decision.save()
+        submission = Submission(comment, verdict)
+        if in_transaction is not None:
+            in_transaction(submission)
+
+    if error is not None:
+        # Missing or corrupt model, a bug in scoring, or the database gone for a moment: the
+        # reader must not notice. A model file problem is explained by its message; anything
+        # else needs the traceback.
+        logger.error(
+            "Could not score comment %s; holding it for review: %s",
+            comment.pk,
+            error,
+            exc_info=not isinstance(error, ModelLoadError),
         )
-    verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=False)
-    return Submission(comment, verdict)
-
-
-def _apply_verdict(comment: Comment, score: Score) -> Submission:
-    verdict = verdict_for(score.spam_probability, score.thresholds)
-    status, action = STATUS_FOR_VERDICT[verdict]
-    try:
-        with transaction.atomic():
-            comment.status = status
-            comment.verdict = verdict
-            comment.spam_score = score.spam_probability
-            comment.model_version = score.model_version
-            comment.save(update_fields=["status", "verdict", "spam_score", "model_version"])
-            Decision.objects.create(
-                comment=comment,
-                source=Source.CLASSIFIER,
-                action=action,
-                status_before="",
-                status_after=status,
-                spam_score=score.spam_probability,
-                model_version=score.model_version,
-            )
-    except DatabaseError as exc:
-        return _hold_unscored(comment, exc)
-
+        return submission
+    if score is not None:
+        comment_scored.send(sender=Comment, comment=comment, score=score)
     # A row that came through an adapter is the site's: it is filed as spam, never deleted.
     discard = (
-        verdict == Verdict.SPAM
+        score is not None
+        and verdict == Verdict.SPAM
         and is_discardable(score.spam_probability)
         and comment.origin_type_id is None
     )
@@ -139,11 +108,51 @@ def _apply_verdict(comment: Comment, score: Score) -> Submission:
             "Discarded blatant spam comment %s on %s (score %.4f, model %s, author %r): %r",
             comment.pk,
             comment.content_type.natural_key(),
-            score.spam_probability,
-            score.model_version,
+            comment.spam_score,
+            comment.model_version,
             comment.author_name,
             comment.content[:200],
         )
         comment.delete()
+        submission = Submission(comment, verdict, is_discarded=True)
     verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=discard)
-    return Submission(comment, verdict, discard)
+    return submission
+
+
+def _by_rule(comment: Comment, rule: Rule) -> tuple[Verdict, Decision]:
+    verdict = Verdict.SPAM if rule.is_block else Verdict.HAM
+    comment.status = Status.SPAM if rule.is_block else Status.APPROVED
+    comment.verdict, comment.rule = verdict, rule
+    return verdict, Decision(
+        source=Source.RULE,
+        action=Action.BLOCKED_BY_RULE if rule.is_block else Action.ALLOWED_BY_RULE,
+        status_before="",
+        status_after=comment.status,
+        note=rules.describe(rule),
+    )
+
+
+def _by_score(comment: Comment, score: Score) -> tuple[Verdict, Decision]:
+    verdict = verdict_for(score.spam_probability, score.thresholds)
+    status, action = STATUS_FOR_VERDICT[verdict]
+    comment.status, comment.verdict = status, verdict
+    comment.spam_score, comment.model_version = score.spam_probability, score.model_version
+    return verdict, Decision(
+        source=Source.CLASSIFIER,
+        action=action,
+        status_before="",
+        status_after=status,
+        spam_score=score.spam_probability,
+        model_version=score.model_version,
+    )
+
+
+def _unscored(comment: Comment, error: Exception | None) -> Decision:
+    # Stored pending, in the review queue; a recheck scores it later.
+    return Decision(
+        source=Source.CLASSIFIER,
+        action=Action.UNCHECKED,
+        status_before="",
+        status_after=Status.PENDING,
+        note=f"{type(error).__name__}: {error}",
+    )

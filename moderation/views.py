@@ -51,8 +51,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             language=getattr(request, "LANGUAGE_CODE", ""),
         )
     except (InterfaceError, OperationalError):
-        # The database did not answer before the comment was stored (submit_comment keeps one
-        # it stored): say so, with the reader's text, rather than a bare 500.
+        # The database did not answer, so nothing was stored (submit_comment writes the comment
+        # and its verdict in one transaction): say so, with the reader's text, not a bare 500.
         logger.exception("Could not store a comment: the database did not answer.")
         form.add_error(None, DATABASE_DOWN)
         response = _show_form_again(request, form, status=503)

@@ -50,7 +50,7 @@ from moderation.models import (
     Status,
 )
 from moderation.signals import verdict_reached
-from moderation.submission import submit_comment
+from moderation.submission import Submission, submit_comment
 from moderation.verdicts import Verdict
 
 THANKS = "Thanks for making the web a better place."
@@ -263,25 +263,28 @@ class Check:
 
 
 def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
-    """Store and score the comment the parameters describe; count it in the key's usage."""
+    """Store and score the comment the parameters describe; count it in the key's usage.
+
+    The usage count is written in the comment's own transaction: one commit per check.
+    """
     fields = comment_fields(form)
     fixed = fixed_verdict(form)
     if fixed is not None:
-        check = Check(store_test_comment(api_key, fields, fixed), is_spam=fixed == Verdict.SPAM)
-    else:
-        submission = submit_comment(api_key, **fields)
-        score = submission.comment.spam_score
-        is_spam = submission.verdict == Verdict.SPAM
-        check = Check(
-            submission.comment,
-            is_spam=is_spam,
-            is_discard=is_spam
-            and score is not None
-            and score >= get_settings()["DISCARD_THRESHOLD"],
-            is_unscored=submission.verdict is None,
-        )
-    record_usage(api_key, **({"spam": 1} if check.is_spam else {"ham": 1}))
-    return check
+        is_spam = fixed == Verdict.SPAM
+        return Check(store_test_comment(api_key, fields, fixed), is_spam=is_spam)
+
+    def count(submission: Submission) -> None:
+        record_usage(api_key, **{"spam" if submission.verdict == Verdict.SPAM else "ham": 1})
+
+    submission = submit_comment(api_key, count, **fields)
+    score = submission.comment.spam_score
+    is_spam = submission.verdict == Verdict.SPAM
+    return Check(
+        submission.comment,
+        is_spam=is_spam,
+        is_discard=is_spam and score is not None and score >= get_settings()["DISCARD_THRESHOLD"],
+        is_unscored=submission.verdict is None,
+    )
 
 
 def store_test_comment(api_key: ApiKey, fields: dict[str, Any], verdict: Verdict) -> Comment:
@@ -289,7 +292,7 @@ def store_test_comment(api_key: ApiKey, fields: dict[str, Any], verdict: Verdict
 
     Guaranteed spam is filed as spam and marked is_test (it is test traffic by definition);
     an administrator's comment is published. The history says which test value decided, and
-    neither row is a label.
+    neither row is a label. The call is counted in the key's usage.
     """
     is_spam = verdict == Verdict.SPAM
     status = Status.SPAM if is_spam else Status.APPROVED
@@ -307,6 +310,7 @@ def store_test_comment(api_key: ApiKey, fields: dict[str, Any], verdict: Verdict
             if is_spam
             else "Akismet test value: user_role administrator",
         )
+        record_usage(api_key, **({"spam": 1} if is_spam else {"ham": 1}))
     verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=False)
     return comment
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 
 from moderation.api.akismet import THANKS, clean_url, parse_gmt
@@ -126,6 +129,34 @@ def test_comment_check_answers_true_for_spam_and_stores_it_on_the_key(client, si
     assert comment.content_object == api_key
     assert (comment.status, comment.verdict) == (Status.SPAM, Verdict.SPAM)
     assert comment.history.get().source == Source.CLASSIFIER
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_check_writes_the_comment_its_verdict_and_the_usage_in_one_transaction(
+    client, active_model
+):
+    api_key, raw = create_key("Riverside Gazette", ["news.example"])
+    check(client, raw, comment_content=HAM_TEXT)  # the month's usage row and last_used_at
+    writes = []
+
+    def record(execute, sql, params, many, context):
+        if match := re.match(r'(INSERT INTO|UPDATE|DELETE FROM) "(\w+)"', sql):
+            transaction = connection.atomic_blocks[0] if connection.atomic_blocks else None
+            writes.append((match[1], match[2], id(transaction) if transaction else None))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = check(client, raw, comment_content=SPAM_TEXT)
+
+    assert response.content == b"true"
+    assert [(verb, table) for verb, table, _ in writes] == [
+        ("INSERT INTO", "moderation_comment"),
+        ("INSERT INTO", "moderation_decision"),
+        ("UPDATE", "moderation_apiusage"),
+    ]
+    assert writes[0][2] is not None
+    assert len({transaction for _, _, transaction in writes}) == 1
+    assert (usage(api_key).api_calls, usage(api_key).spam) == (2, 1)
 
 
 def test_comment_check_answers_false_for_ham_with_no_extra_headers(client, site, active_model):
@@ -815,7 +846,12 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(client, site, active_mode
 
     assert [a.status_code for a in answers] == [200, 200, 429]
     throttled = answers[-1]
-    assert throttled.content == b"Too many requests: try again in 60 seconds."
-    assert throttled["Retry-After"] == "60"
+    # 2/min: two at once, then one every 30 seconds.
+    assert throttled.content == b"Too many requests: try again in 30 seconds."
+    assert throttled["Retry-After"] == "30"
     assert throttled[DEBUG] == "Too many requests"
     assert Comment.objects.count() == 2
+    with time_machine.travel(time.time() + 31, tick=False):
+        later = [check(client, raw, comment_content=HAM_TEXT).status_code for _ in range(2)]
+    assert later == [200, 429]
+    assert Comment.objects.count() == 3
