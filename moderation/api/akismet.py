@@ -34,6 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from moderation.api.errors import DatabaseUnavailable, as_api_error
 from moderation.api.keys import KEY_LENGTH, allows_blog, find_key, record_usage
 from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
@@ -503,10 +504,13 @@ class AkismetView(APIView):
                 429,
                 {"Retry-After": wait, DEBUG_HELP: "Too many requests"},
             )
+        exc = as_api_error(exc)
         if isinstance(exc, exceptions.APIException):
             detail = str(exc.detail)
-            header = detail.encode("ascii", "replace").decode()
-            return text(detail, exc.status_code, {DEBUG_HELP: header})
+            headers = {DEBUG_HELP: detail.encode("ascii", "replace").decode()}
+            if isinstance(exc, DatabaseUnavailable):
+                headers["Retry-After"] = str(exc.wait)
+            return text(detail, exc.status_code, headers)
         return super().handle_exception(exc)  # anything else is a bug: re-raised, a 500
 
     @property

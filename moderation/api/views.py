@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from moderation.api import serializers as s
 from moderation.api.authentication import ApiKeyAuthentication
+from moderation.api.errors import DatabaseUnavailable, as_api_error
 from moderation.api.keys import record_usage
 from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
@@ -118,10 +119,13 @@ class ApiView(APIView):
         # HasApiKey is the only permission: a denial always means no key was sent.
         raise NotAuthenticated(message)
 
+    def handle_exception(self, exc: Exception) -> Response:
+        return super().handle_exception(as_api_error(exc))
+
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
-        if self.api_key is not None:
+        if self.api_key is not None and response.status_code != DatabaseUnavailable.status_code:
             record_usage(self.api_key, **self.outcomes)
         return super().finalize_response(request, response, *args, **kwargs)
 
@@ -159,6 +163,9 @@ ERRORS = {
     400: _bad_request({"page": ["Unknown query parameter."]}, "Unknown query parameters."),
     401: _error("No API key, or an unknown or revoked one."),
     429: _error("Too many requests for this key (or IP): retry after Retry-After seconds."),
+    503: _error(
+        "The database did not answer; nothing was stored: retry after Retry-After seconds."
+    ),
 }
 BODY_ERRORS = {
     **ERRORS,
@@ -171,7 +178,9 @@ BODY_ERRORS = {
 }
 NOT_FOUND = {404: _error("No such comment on this key's site.")}
 HEADERS = [
-    OpenApiParameter("Retry-After", int, OpenApiParameter.HEADER, response=[429], required=True),
+    OpenApiParameter(
+        "Retry-After", int, OpenApiParameter.HEADER, response=[429, 503], required=True
+    ),
     OpenApiParameter("WWW-Authenticate", str, OpenApiParameter.HEADER, response=[401]),
 ]
 COMMENT_ID = OpenApiParameter(

@@ -13,7 +13,7 @@ import re
 import shutil
 import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from moderation.forms import sign_target
 from moderation.model_health import forget_model_problem
 from moderation.models import Action, Comment, Decision, Source, Status
 from tests.examples import HAM, SPAM, train_tiny_model
+from tests.faults import database_down_from
 
 HAM_TEXT = "I think the council should publish the full budget before the vote, not after."
 POST_URL = "/comments/post/"
@@ -277,29 +278,6 @@ def test_the_banner_names_a_missing_default_model_when_no_version_is_active(admi
 
 
 # The database going away during a post ------------------------------------------------------
-
-
-def is_transaction_control(sql):
-    return sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
-
-
-@contextmanager
-def database_down_from(statement):
-    """From the first SQL statement starting with `statement` on, every query fails as it
-    would with the database server gone (transaction control aside, so the test's own
-    bookkeeping stays sound)."""
-    seen = []
-
-    def fail(execute, sql, params, many, context):
-        if not seen and sql.startswith(statement):
-            seen.append(sql)
-        if seen and not is_transaction_control(sql):
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(fail):
-        yield seen
-    assert seen, f"no statement started with {statement!r}"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,6 +19,7 @@ from moderation.api.keys import create_key, record_usage, revoke
 from moderation.labels import label_decisions
 from moderation.models import Action, ApiKey, ApiUsage, Comment, Decision, Source, Status
 from moderation.verdicts import Verdict
+from tests.faults import database_down_from
 
 SPAM_TEXT = "Buy cheap viagra online at http://cheap-pills.example.com best prices no prescription"
 HAM_TEXT = "I think the council should publish the full budget before the vote, not after."
@@ -157,6 +158,22 @@ def test_a_comment_check_writes_the_comment_its_verdict_and_the_usage_in_one_tra
     assert writes[0][2] is not None
     assert len({transaction for _, _, transaction in writes}) == 1
     assert (usage(api_key).api_calls, usage(api_key).spam) == (2, 1)
+
+
+def test_a_comment_check_while_the_database_is_down_is_a_503_to_retry_and_stores_nothing(
+    client, site, active_model
+):
+    api_key, raw = site
+
+    with database_down_from('INSERT INTO "moderation_comment"'):
+        response = check(client, raw, comment_content=HAM_TEXT)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert response.content.startswith(b"The database did not answer; nothing was stored.")
+    assert response[DEBUG].startswith("The database did not answer")
+    assert not Comment.objects.exists()
+    assert not ApiUsage.objects.exists()
 
 
 def test_comment_check_answers_false_for_ham_with_no_extra_headers(client, site, active_model):

@@ -18,6 +18,7 @@ from moderation.models import (
     Status,
 )
 from moderation.submission import submit_comment
+from tests.faults import database_down_from
 
 SPAM_TEXT = "Buy cheap viagra online at http://cheap-pills.example.com best prices no prescription"
 HAM_TEXT = "I think the council should publish the full budget before the vote, not after."
@@ -115,6 +116,17 @@ def test_check_keeps_the_comment_pending_with_a_null_verdict_when_there_is_no_mo
     assert (body["status"], body["verdict"], body["spam_score"]) == ("pending", None, None)
     assert body["reasons"] == []
     assert Comment.objects.get().status == Status.PENDING
+
+
+def test_check_while_the_database_is_down_is_a_503_to_retry_and_stores_nothing(active_model, api):
+    with database_down_from('INSERT INTO "moderation_comment"'):
+        response = check(api)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert response.json()["detail"].startswith("The database did not answer; nothing was stored.")
+    assert not Comment.objects.exists()
+    assert not ApiUsage.objects.exists()
 
 
 def test_check_gives_a_rule_as_the_reason_when_a_rule_decided(no_model, api):
