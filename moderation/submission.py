@@ -94,7 +94,7 @@ def submit_comment(
             "Could not score comment %s; holding it for review: %s",
             comment.pk,
             error,
-            exc_info=not isinstance(error, ModelLoadError),
+            exc_info=None if isinstance(error, ModelLoadError) else error,
         )
         return submission
     if score is not None:

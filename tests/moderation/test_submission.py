@@ -78,6 +78,7 @@ def test_submit_keeps_comment_pending_when_model_file_missing(no_model, article,
     assert decision.action == Action.UNCHECKED
     assert "ModelFileMissing" in decision.note
     assert f"Could not score comment {comment.pk}" in caplog.text
+    assert "Traceback" not in caplog.text  # the message says it all
 
 
 def test_submit_keeps_comment_pending_when_model_file_is_corrupt(
@@ -119,6 +120,10 @@ def test_submit_keeps_comment_pending_when_the_model_raises(db, article, tmp_pat
     comment = Comment.objects.get(pk=submission.comment.pk)
     assert comment.status == Status.PENDING
     assert "NotFittedError" in comment.history.get().note
+    # Not a model file problem: the log has the traceback to find the bug by.
+    [record] = [r for r in caplog.records if r.getMessage().startswith("Could not score")]
+    assert record.exc_info is not None
+    assert record.exc_info[0].__name__ == "NotFittedError"
 
 
 def test_submit_discards_blatant_spam_when_configured_but_logs_it(
