@@ -142,6 +142,7 @@ class CommentAdmin(admin.ModelAdmin):
         "referrer",
         "permalink",
         "language",
+        "comment_type",
         "submitted_at",
         "status",
         "spam_score",
@@ -160,7 +161,16 @@ class CommentAdmin(admin.ModelAdmin):
         ("Author", {"fields": ("author_name", "author_email", "author_url", "user")}),
         (
             "Request",
-            {"fields": ("ip_address", "user_agent", "referrer", "permalink", "language")},
+            {
+                "fields": (
+                    "ip_address",
+                    "user_agent",
+                    "referrer",
+                    "permalink",
+                    "language",
+                    "comment_type",
+                )
+            },
         ),
         ("Rules", {"fields": ("rule", "rule_buttons")}),
         ("Stored as", {"fields": ("content_type", "object_pk", "submitted_at", "origin_row")}),

@@ -59,6 +59,9 @@ class Comment(models.Model):
     referrer = models.TextField(blank=True)
     permalink = models.TextField(blank=True)
     language = models.CharField(max_length=16, blank=True)
+    # What an API client says the text is (Akismet's comment_type: comment, reply, trackback,
+    # pingback, contact-form, ...); empty for the site's own form.
+    comment_type = models.CharField(max_length=64, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)

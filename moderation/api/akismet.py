@@ -182,6 +182,7 @@ def comment_fields(form: Mapping[str, str]) -> dict[str, Any]:
         "referrer": form.get("referrer", ""),
         "permalink": form.get("permalink", ""),
         "language": form.get("blog_lang", "").split(",")[0].strip()[:16],
+        "comment_type": form.get("comment_type", "")[:64],
         "is_test": parse_is_test(form.get("is_test", "")),
         "submitted_at": parse_gmt(form.get("comment_date_gmt", "")),
     }

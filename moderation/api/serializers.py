@@ -165,7 +165,7 @@ class CheckRequestSerializer(serializers.Serializer):
     permalink = _optional_text(1000, "The URL of the page the comment is on.")
     language = _optional_text(16, "The site's language, such as en or pt-BR.")
     comment_type = _optional_text(
-        64, "As in Akismet (comment, reply, forum-post, ...); accepted but not used yet."
+        64, "What the text is, as in Akismet: comment, reply, forum-post, contact-form, ..."
     )
     is_test = StrictBooleanField(
         required=False, default=False, help_text="Test traffic: never used to retrain the model."
@@ -174,7 +174,6 @@ class CheckRequestSerializer(serializers.Serializer):
     def comment_fields(self) -> dict[str, Any]:
         """Return the validated data as submit_comment()'s Comment fields."""
         data = dict(self.validated_data)
-        data.pop("comment_type")
         data["ip_address"] = data.pop("user_ip") or None
         data["author_name"] = data["author_name"] or ANONYMOUS
         return data
@@ -284,6 +283,7 @@ class CommentSerializer(serializers.Serializer):
     user_ip = serializers.CharField(source="ip_address", allow_null=True)
     permalink = serializers.CharField()
     language = serializers.CharField()
+    comment_type = serializers.CharField()
 
 
 class CommentDetailSerializer(CommentSerializer):

@@ -216,12 +216,13 @@ def test_comment_check_stores_what_the_client_sent(client, site, active_model):
         referrer="https://news.example/story",
         permalink="https://news.example/story-1",
         blog_lang="en_gb, fr",
-        comment_type="comment",
+        comment_type="trackback",
         comment_date_gmt="2026-03-02 14:29:13",
         is_test="1",
     )
 
     comment = Comment.objects.get()
+    assert comment.comment_type == "trackback"
     assert comment.author_name == "Anna K."
     assert comment.author_email == "anna@example.org"
     assert comment.author_url == "https://anna.example/"

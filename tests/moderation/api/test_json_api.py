@@ -76,7 +76,7 @@ def test_check_stores_scores_and_publishes_ham_on_the_keys_site(active_model, ap
         referrer="https://news.example/",
         permalink="https://news.example/budget",
         language="en",
-        comment_type="comment",
+        comment_type="reply",
     )
 
     assert response.status_code == 201
@@ -94,6 +94,7 @@ def test_check_stores_scores_and_publishes_ham_on_the_keys_site(active_model, ap
         "198.51.100.7",
         "en",
     )
+    assert comment.comment_type == "reply"
     assert comment.is_test is False
 
 
