@@ -103,6 +103,10 @@ class ClientSiteFilter(admin.SimpleListFilter):
         )
 
 
+# What the request that brought the comment said about it, as the comment's page shows it.
+REQUEST_FIELDS = ("ip_address", "user_agent", "referrer", "permalink", "language", "comment_type")
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("why", "author", "state", "submitted")
@@ -137,12 +141,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author_url",
         "content",
         "user",
-        "ip_address",
-        "user_agent",
-        "referrer",
-        "permalink",
-        "language",
-        "comment_type",
+        *REQUEST_FIELDS,
         "submitted_at",
         "status",
         "spam_score",
@@ -159,19 +158,7 @@ class CommentAdmin(admin.ModelAdmin):
             {"fields": ("target", "status", "spam_score", "model_version", "full_why", "content")},
         ),
         ("Author", {"fields": ("author_name", "author_email", "author_url", "user")}),
-        (
-            "Request",
-            {
-                "fields": (
-                    "ip_address",
-                    "user_agent",
-                    "referrer",
-                    "permalink",
-                    "language",
-                    "comment_type",
-                )
-            },
-        ),
+        ("Request", {"fields": REQUEST_FIELDS}),
         ("Rules", {"fields": ("rule", "rule_buttons")}),
         ("Stored as", {"fields": ("content_type", "object_pk", "submitted_at", "origin_row")}),
     )

@@ -159,6 +159,18 @@ def test_author_record_counts_the_authors_other_comments(client, moderator, arti
     assert 'href="?q=olga%40example.org"' in html
 
 
+def test_the_comment_page_shows_what_kind_of_text_an_api_client_said_it_is(
+    client, moderator, article
+):
+    comment = CommentFactory(content_object=article, comment_type="pingback")
+    client.force_login(moderator)
+
+    html = client.get(reverse("admin:moderation_comment_change", args=[comment.pk])).content
+
+    assert b"Comment type" in html
+    assert b"pingback" in html
+
+
 def test_a_rule_added_from_a_comment_decides_it_and_later_comments(
     client, moderator, article, no_model
 ):
