@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 import socket
-import time
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from celery.signals import task_postrun
 
 from moderation import jobs
 from moderation.models import Job, Status
@@ -42,14 +46,32 @@ def broker(settings):
     use(before)
 
 
-def wait_until_finished(job: Job, timeout: float = 60) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.state != Job.State.RUNNING:
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job.pk} still running after {timeout} s")
+@contextmanager
+def jobs_finished() -> Iterator[Callable[[int, float], bool]]:
+    """Yield wait(job_pk, timeout): whether the worker ran that job's task to its end in time.
+
+    The test waits on Celery's task_postrun rather than polling the Job's row: the test
+    database is SQLite in memory with a shared cache, where a read in progress makes the
+    worker's write fail at once with "database table is locked".
+    """
+    finished: set[int] = set()
+    changed = threading.Condition()
+
+    def record(task: Any = None, args: Sequence[Any] = (), **kwargs: Any) -> None:
+        if getattr(task, "name", "") == "moderation.run_job":
+            with changed:
+                finished.add(args[0])
+                changed.notify_all()
+
+    def wait(job_pk: int, timeout: float) -> bool:
+        with changed:
+            return changed.wait_for(lambda: job_pk in finished, timeout)
+
+    task_postrun.connect(record, weak=False)
+    try:
+        yield wait
+    finally:
+        task_postrun.disconnect(record)
 
 
 @pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379 (CI has it)")
@@ -58,6 +80,7 @@ def test_a_recheck_runs_on_a_celery_worker_over_redis(broker, article, active_mo
     from celery.contrib.testing.worker import start_worker
 
     broker("redis://127.0.0.1:6379/15")
+    app.control.purge()  # a task left queued by an interrupted run is not this test's
     held = CommentFactory.create_batch(
         3, content_object=article, status=Status.PENDING, content=SPAM_TEXT
     )
@@ -65,9 +88,12 @@ def test_a_recheck_runs_on_a_celery_worker_over_redis(broker, article, active_mo
     with (
         caplog.at_level(logging.WARNING, logger="moderation"),
         start_worker(app, perform_ping_check=False, shutdown_timeout=30),
+        jobs_finished() as wait,
     ):
-        job = wait_until_finished(recheck_pending(background=True))
+        job = recheck_pending(background=True)
+        assert wait(job.pk, 60), f"the worker did not finish job {job.pk} within 60 s"
 
+    job.refresh_from_db()
     assert (job.state, job.done, job.total) == (Job.State.DONE, 3, 3)
     assert {c.status for c in type(held[0]).objects.all()} == {Status.SPAM}
     assert job.pk not in jobs._threads and "running job" not in caplog.text  # not the fallback
