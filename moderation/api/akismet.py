@@ -312,7 +312,7 @@ def store_test_comment(api_key: ApiKey, fields: dict[str, Any], verdict: Verdict
             if is_spam
             else "Akismet test value: user_role administrator",
         )
-        record_usage(api_key, **({"spam": 1} if is_spam else {"ham": 1}))
+        record_usage(api_key, **{"spam" if is_spam else "ham": 1})
     verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=False)
     return comment
 
