@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import ipaddress
+import logging
 import math
 import re
 import uuid
@@ -38,6 +39,7 @@ from moderation.api.errors import DatabaseUnavailable, as_api_error
 from moderation.api.keys import KEY_LENGTH, allows_blog, find_key, record_usage
 from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
+from moderation.classifier.artifacts import ModelLoadError
 from moderation.conf import get_settings
 from moderation.decisions import record_decision
 from moderation.models import (
@@ -50,9 +52,12 @@ from moderation.models import (
     Source,
     Status,
 )
+from moderation.recheck import recheck
 from moderation.signals import verdict_reached
 from moderation.submission import Submission, submit_comment
 from moderation.verdicts import Verdict
+
+logger = logging.getLogger(__name__)
 
 THANKS = "Thanks for making the web a better place."
 DEBUG_HELP = "X-akismet-debug-help"
@@ -270,6 +275,10 @@ def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
     The usage count is written in the comment's own transaction: one commit per check.
     """
     fields = comment_fields(form)
+    if form.get("recheck_reason"):
+        known = find_reported_comment(api_key, form.get("guid", ""), fields)
+        if known is not None:
+            return check_again(api_key, known)
     fixed = fixed_verdict(form)
     if fixed is not None:
         is_spam = fixed == Verdict.SPAM
@@ -286,6 +295,34 @@ def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
         is_spam=is_spam,
         is_discard=is_spam and score is not None and score >= get_settings()["DISCARD_THRESHOLD"],
         is_unscored=submission.verdict is None,
+    )
+
+
+def check_again(api_key: ApiKey, comment: Comment) -> Check:
+    """Answer a client's recheck (`recheck_reason`) of a comment stored here, without storing
+    it again: WordPress asks every 20 minutes about a comment that could not be scored, and
+    again for its whole queue on "Check for Spam".
+
+    A pending comment is scored again; one a moderator, a rule or the model filed is answered
+    as it is filed. The call is counted in the key's usage.
+    """
+    if comment.status == Status.PENDING:
+        try:
+            recheck([comment])
+        except Exception as error:  # it stays pending, as it was; the client asks again later
+            logger.error(
+                "Could not score comment %s again; it stays pending: %s",
+                comment.pk,
+                error,
+                exc_info=None if isinstance(error, ModelLoadError) else error,
+            )
+        comment.refresh_from_db()
+    is_spam = comment.status == Status.SPAM
+    record_usage(api_key, **{"spam" if is_spam else "ham": 1})
+    return Check(
+        comment,
+        is_spam=is_spam,
+        is_unscored=comment.status == Status.PENDING and not comment.verdict,
     )
 
 

@@ -16,6 +16,8 @@ from django.test import Client
 
 from moderation.api.akismet import THANKS, clean_url, parse_gmt
 from moderation.api.keys import create_key, record_usage, revoke
+from moderation.classifier.registry import activate_model, register_model
+from moderation.decisions import approve
 from moderation.labels import label_decisions
 from moderation.models import Action, ApiKey, ApiUsage, Comment, Decision, Source, Status
 from moderation.verdicts import Verdict
@@ -402,6 +404,75 @@ def test_when_the_model_cannot_score_the_answer_is_false_and_recheck_later(clien
     assert response["X-akismet-guid"] == str(comment.guid)
     assert DEBUG not in response
     assert (comment.status, comment.verdict) == (Status.PENDING, "")
+
+
+@pytest.mark.parametrize("reason", ["retry", "recheck_queue"])
+def test_a_recheck_scores_the_stored_comment_again_instead_of_storing_it_twice(
+    client, site, no_model, tiny_model_dir, reason
+):
+    api_key, raw = site
+    first = check(client, raw, comment_content=SPAM_TEXT, comment_author="Anna K.")
+    activate_model(register_model(tiny_model_dir))  # the model is back
+
+    again = check(
+        client, raw, comment_content=SPAM_TEXT, comment_author="Anna K.", recheck_reason=reason
+    )
+
+    comment = Comment.objects.get()
+    assert first.content == b"false"
+    assert again.content == b"true"
+    assert again["X-akismet-guid"] == first["X-akismet-guid"] == str(comment.guid)
+    assert "X-akismet-recheck-after" not in again
+    assert (comment.status, comment.verdict) == (Status.SPAM, Verdict.SPAM)
+    history = comment.history.order_by("pk")
+    assert [(d.action, d.note.split(":")[0]) for d in history] == [
+        (Action.UNCHECKED, "ModelFileMissing"),
+        (Action.FLAGGED, "recheck"),
+    ]
+    assert (usage(api_key).api_calls, usage(api_key).spam, usage(api_key).ham) == (2, 1, 1)
+
+
+def test_a_recheck_while_the_model_is_still_missing_asks_again_later(client, site, no_model):
+    _, raw = site
+    first = check(client, raw, comment_content=HAM_TEXT)
+
+    again = check(client, raw, comment_content=HAM_TEXT, recheck_reason="retry")
+
+    comment = Comment.objects.get()
+    assert again.content == b"false"
+    assert again["X-akismet-recheck-after"] == "1200"
+    assert again["X-akismet-guid"] == first["X-akismet-guid"]
+    assert (comment.status, comment.verdict, comment.history.count()) == (Status.PENDING, "", 1)
+
+
+def test_a_recheck_of_a_comment_a_moderator_decided_answers_the_decision(
+    client, site, active_model, django_user_model
+):
+    _, raw = site
+    check(client, raw, comment_content=SPAM_TEXT)
+    comment = Comment.objects.get()
+    approve(
+        comment, django_user_model.objects.create(username="mod")
+    )  # the model said spam; the moderator knows better
+
+    again = check(client, raw, comment_content=SPAM_TEXT, recheck_reason="recheck_queue")
+
+    comment.refresh_from_db()
+    assert again.content == b"false"
+    assert again["X-akismet-guid"] == str(comment.guid)
+    assert comment.status == Status.APPROVED
+    assert [d.action for d in comment.history.order_by("pk")] == [Action.FLAGGED, Action.APPROVED]
+
+
+def test_a_recheck_of_a_comment_never_checked_here_stores_and_scores_it(client, site, active_model):
+    _, raw = site
+    check(client, raw, comment_content=HAM_TEXT, user_ip="198.51.100.1")
+
+    response = check(client, raw, comment_content=SPAM_TEXT, recheck_reason="recheck_queue")
+
+    assert response.content == b"true"
+    assert Comment.objects.count() == 2
+    assert Comment.objects.get(content=SPAM_TEXT).verdict == Verdict.SPAM
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from moderation.api.keys import create_key
+from moderation.classifier.registry import activate_model, register_model
 from moderation.models import Action, Comment, Decision, Source, Status
 from moderation.verdicts import Verdict
 
@@ -101,6 +102,23 @@ def test_akismet_py_refuses_an_invalid_key(live_server, site, active_model):
     with pytest.raises(akismet.APIKeyError):
         unverified.comment_check("203.0.113.8", comment_content=HAM_TEXT)
     assert not Comment.objects.exists()
+
+
+def test_akismet_py_rechecks_a_comment_the_model_could_not_score(
+    live_server, site, no_model, tiny_model_dir
+):
+    _, raw = site
+    comment = {"comment_content": SPAM_TEXT, "comment_author": "Anna K."}
+
+    with akismet_py(live_server, raw) as client:
+        unscored = client.comment_check("203.0.113.8", **comment)
+        activate_model(register_model(tiny_model_dir))
+        rechecked = client.comment_check("203.0.113.8", recheck_reason="retry", **comment)
+
+    assert unscored == akismet.CheckResponse.HAM  # held as pending here, and "ask again"
+    assert rechecked in {akismet.CheckResponse.SPAM, akismet.CheckResponse.DISCARD}
+    stored = Comment.objects.get()  # the recheck scored the stored comment; no second copy
+    assert (stored.status, stored.verdict) == (Status.SPAM, Verdict.SPAM)
 
 
 def run_node_client(script, base_url, raw):
