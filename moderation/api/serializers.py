@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from moderation import rules
+from moderation.classifier.registry import active_model_source
 from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
 from moderation.models import ANONYMOUS, Action, ApiKey, ApiUsage, Comment, Source, Status
@@ -217,22 +218,63 @@ class ReasonSerializer(serializers.Serializer):
     )
 
 
-def reasons_for(comment: Comment, *, limit: int = 8) -> list[Reason]:
-    """Return what decided `comment`: its rule, or the words and signals that moved its score."""
+@dataclass(frozen=True)
+class Reasons:
+    """What decided a comment, and the model whose weights gave them (None for a rule)."""
+
+    reasons: list[Reason]
+    model_version: str | None = None
+
+
+def reasons_for(comment: Comment, *, limit: int = 8) -> Reasons:
+    """Return what decided `comment`: its rule, or the words and signals that moved its score.
+
+    Words and signals come from the active model, which may be newer than the one that scored
+    the comment (its `model_version`): the result says which.
+    """
     if comment.rule_id is not None and comment.rule is not None:
-        return [Reason(rules.describe(comment.rule), None)]
+        return Reasons([Reason(rules.describe(comment.rule), None)])
     if not comment.verdict:
-        return []  # never scored: there is nothing to explain
+        return Reasons([])  # never scored: there is nothing to explain
+    version = active_model_source().version  # what explanation_for explains with
     explanation = explanation_for(comment)
     if explanation is None:
-        return []
+        return Reasons([])
     items = [
         *[(f"“{w}”", c) for w, c in explanation.top_words(limit)],
         *[(f"“{w}”", c) for w, c in explanation.top_words(limit, spam=False)],
         *explanation.notable_signals(),
     ]
     items.sort(key=lambda item: -abs(item[1]))
-    return [Reason(f, round(c, 4)) for f, c in items[:limit] if math.isfinite(c)]
+    reasons = [Reason(f, round(c, 4)) for f, c in items[:limit] if math.isfinite(c)]
+    return Reasons(reasons, version)
+
+
+class ReasonsFields(serializers.Serializer):
+    """`reasons` and `reasons_model_version` of the comment at `comment_source`."""
+
+    comment_source = ""  # the attribute holding the Comment; "" for the instance itself
+
+    reasons = serializers.SerializerMethodField()
+    reasons_model_version = serializers.SerializerMethodField(
+        help_text="The model whose weights gave the words and signals in `reasons`: the active "
+        "one, which may be newer than `model_version`. Null for a rule or no reasons."
+    )
+
+    def _reasons(self, instance: Any) -> Reasons:
+        comment = getattr(instance, self.comment_source) if self.comment_source else instance
+        # Both fields come from one explanation, worked out once per comment.
+        cached = getattr(self, "_last_reasons", None)
+        if cached is None or cached[0] is not comment:
+            cached = self._last_reasons = (comment, reasons_for(comment))
+        return cached[1]
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, instance: Any) -> Any:
+        return ReasonSerializer(self._reasons(instance).reasons, many=True).data
+
+    def get_reasons_model_version(self, instance: Any) -> str | None:
+        return self._reasons(instance).model_version
 
 
 # null must be in the enum too: OpenAPI 3.0's `nullable` does not widen an `enum`.
@@ -286,15 +328,10 @@ class CommentSerializer(serializers.Serializer):
     comment_type = serializers.CharField()
 
 
-class CommentDetailSerializer(CommentSerializer):
+class CommentDetailSerializer(ReasonsFields, CommentSerializer):
     """A comment with why it was filed as it was and everything decided about it since."""
 
-    reasons = serializers.SerializerMethodField()
     history = DecisionSerializer(many=True)
-
-    @extend_schema_field(ReasonSerializer(many=True))
-    def get_reasons(self, comment: Comment) -> Any:
-        return ReasonSerializer(reasons_for(comment), many=True).data
 
 
 class CommentPageSerializer(serializers.Serializer):
@@ -304,8 +341,10 @@ class CommentPageSerializer(serializers.Serializer):
     results = CommentSerializer(many=True)
 
 
-class CheckResultSerializer(serializers.Serializer):
+class CheckResultSerializer(ReasonsFields):
     """What happened to a checked comment (a Submission)."""
+
+    comment_source = "comment"
 
     id = serializers.IntegerField(
         source="comment.pk", allow_null=True, help_text="Null when the comment was discarded."
@@ -315,15 +354,10 @@ class CheckResultSerializer(serializers.Serializer):
     verdict = VerdictField()
     spam_score = serializers.FloatField(source="comment.spam_score", allow_null=True)
     model_version = serializers.CharField(source="comment.model_version")
-    reasons = serializers.SerializerMethodField()
     discard = serializers.BooleanField(
         source="is_discarded",
         help_text="Blatant spam that was not kept (DISCARD_BLATANT_SPAM): do not publish it.",
     )
-
-    @extend_schema_field(ReasonSerializer(many=True))
-    def get_reasons(self, submission: Any) -> Any:
-        return ReasonSerializer(reasons_for(submission.comment), many=True).data
 
 
 class ThresholdsSerializer(serializers.Serializer):

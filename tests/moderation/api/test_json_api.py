@@ -86,7 +86,7 @@ def test_check_stores_scores_and_publishes_ham_on_the_keys_site(active_model, ap
     assert body["guid"] == str(comment.guid)
     assert (body["status"], body["verdict"], body["discard"]) == ("approved", "ham", False)
     assert body["spam_score"] == comment.spam_score < 0.3
-    assert body["model_version"] == "tiny-test-model"
+    assert body["model_version"] == body["reasons_model_version"] == "tiny-test-model"
     assert body["reasons"]
     assert all(set(r) == {"feature", "weight"} for r in body["reasons"])
     assert (comment.author_email, str(comment.ip_address), comment.language) == (
@@ -115,7 +115,7 @@ def test_check_keeps_the_comment_pending_with_a_null_verdict_when_there_is_no_mo
     assert response.status_code == 201
     body = response.json()
     assert (body["status"], body["verdict"], body["spam_score"]) == ("pending", None, None)
-    assert body["reasons"] == []
+    assert (body["reasons"], body["reasons_model_version"]) == ([], None)
     assert Comment.objects.get().status == Status.PENDING
 
 
@@ -139,6 +139,7 @@ def test_check_gives_a_rule_as_the_reason_when_a_rule_decided(no_model, api):
     assert body["reasons"] == [
         {"feature": "By rule “Block IP address: 203.0.113.9”", "weight": None}
     ]
+    assert body["reasons_model_version"] is None
 
 
 def test_check_says_discard_when_blatant_spam_was_not_kept(active_model, api, settings):
@@ -413,6 +414,19 @@ def test_a_comment_comes_with_its_history(active_model, api, site_key):
     assert entry["model_version"] == "tiny-test-model"
     assert entry["spam_score"] == body["spam_score"]
     assert body["reasons"]
+
+
+def test_a_comment_scored_by_an_earlier_model_says_which_model_gave_its_reasons(
+    active_model, api
+):
+    comment_id = check(api, content=SPAM_TEXT).json()["id"]
+    Comment.objects.filter(pk=comment_id).update(model_version="2026-01-05-retired")
+
+    body = api.get(url("comment-detail", comment_id)).json()
+
+    assert body["reasons"]
+    assert body["model_version"] == "2026-01-05-retired"
+    assert body["reasons_model_version"] == "tiny-test-model"
 
 
 @pytest.mark.parametrize("comment_id", ["999999", "abc", "99999999999999999999999", "-1"])
