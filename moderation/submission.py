@@ -17,6 +17,7 @@ from moderation import rules
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.scoring import Score, score_comment
 from moderation.features import CommentData
+from moderation.inserts import insert
 from moderation.models import Action, Comment, Decision, Rule, Source, Status
 from moderation.signals import comment_scored, verdict_reached
 from moderation.verdicts import Verdict, is_discardable, verdict_for
@@ -79,9 +80,9 @@ def submit_comment(
         verdict, decision = None, _unscored(comment, error)
 
     with transaction.atomic():
-        comment.save()
+        insert(comment)
         decision.comment = comment
-        decision.save()
+        insert(decision)
         submission = Submission(comment, verdict)
         if in_transaction is not None:
             in_transaction(submission)

@@ -416,9 +416,7 @@ def test_a_comment_comes_with_its_history(active_model, api, site_key):
     assert body["reasons"]
 
 
-def test_a_comment_scored_by_an_earlier_model_says_which_model_gave_its_reasons(
-    active_model, api
-):
+def test_a_comment_scored_by_an_earlier_model_says_which_model_gave_its_reasons(active_model, api):
     comment_id = check(api, content=SPAM_TEXT).json()["id"]
     Comment.objects.filter(pk=comment_id).update(model_version="2026-01-05-retired")
 
