@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "API_RATE_PER_IP": "120/min",  # requests per client IP without a valid key
     # Run jobs (rechecks, retraining) on Celery workers; off: a thread of the web process.
     "CELERY": False,
+    "COMMENTS_PER_PAGE": 50,  # published comments per page under an object; None: all on one
     # The public corpora retraining reads; None: $MODERATION_DATASETS, else ../shared/datasets.
     "DATASETS_DIR": None,
     # Folder with model.joblib + model.sha256, scoring comments while no version is active.

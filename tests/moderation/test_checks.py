@@ -108,6 +108,7 @@ def test_model_check_interval_must_be_seconds_e005(settings, value):
         ("RETENTION_DAYS", 0, "at least 1, or None to turn it off, not 0."),
         ("NOTIFY_PENDING_AT", "20", "at least 1, or None to turn it off, not '20'."),
         ("RECHECK_INLINE_LIMIT", -1, "at least 0, not -1."),
+        ("COMMENTS_PER_PAGE", 0, "at least 1, or None to turn it off, not 0."),
     ],
 )
 def test_counts_and_days_must_be_whole_numbers_e003(settings, key, value, expected):

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from moderation.forms import sign_target
 from moderation.models import Comment, Status
 from site_demo.articles.seed import load_demo_content
@@ -121,3 +125,82 @@ def test_every_page_links_the_privacy_page_in_its_footer(client, article):
         assert '<a href="/privacy/">Privacy: how your comment data is processed</a>' in (
             response.content.decode()
         )
+
+
+def shown_comments(html):
+    return re.findall(r"<p>(Reader comment \d+)\.</p>", html)
+
+
+@pytest.fixture
+def five_per_page(settings):
+    settings.MODERATION = {**settings.MODERATION, "COMMENTS_PER_PAGE": 5}
+
+
+def test_comments_come_in_pages_with_the_newest_page_first(client, article, five_per_page):
+    for n in range(1, 13):
+        add_comment(article, f"Reader comment {n}.", Status.APPROVED)
+    add_comment(article, "Held back.", Status.PENDING)
+
+    newest = client.get(article.get_absolute_url()).content.decode()
+    oldest = client.get(article.get_absolute_url(), {"comments_page": "1"}).content.decode()
+
+    assert "<h2>12 comments</h2>" in newest
+    assert shown_comments(newest) == ["Reader comment 11", "Reader comment 12"]
+    assert "Page 3 of 3" in newest
+    assert 'href="?comments_page=2#comments" rel="prev">« Older comments</a>' in newest
+    assert "Newer comments" not in newest
+    assert shown_comments(oldest) == [f"Reader comment {n}" for n in range(1, 6)]
+    assert 'href="?comments_page=2#comments" rel="next">Newer comments »</a>' in oldest
+    assert "Older comments" not in oldest
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("99", "Page 3 of 3"), ("x", "Page 1 of 3")])
+def test_a_comment_page_out_of_range_shows_the_nearest(
+    client, article, five_per_page, asked, shown
+):
+    for n in range(1, 13):
+        add_comment(article, f"Reader comment {n}.", Status.APPROVED)
+
+    response = client.get(article.get_absolute_url(), {"comments_page": asked})
+
+    assert response.status_code == 200
+    assert shown in response.content.decode()
+
+
+def test_page_links_keep_the_other_query_parameters_escaped(client, article, five_per_page):
+    for n in range(1, 7):
+        add_comment(article, f"Reader comment {n}.", Status.APPROVED)
+
+    html = client.get(article.get_absolute_url(), {"ref": '"><script>x'}).content.decode()
+
+    assert 'href="?ref=%22%3E%3Cscript%3Ex&amp;comments_page=1#comments"' in html
+    assert "<script>x" not in html
+
+
+def test_a_single_page_of_comments_has_no_page_links(client, article, five_per_page):
+    for n in range(1, 6):
+        add_comment(article, f"Reader comment {n}.", Status.APPROVED)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert len(shown_comments(html)) == 5
+    assert 'class="comment-pages"' not in html
+
+
+def test_posting_from_an_older_page_returns_to_the_newest(client, active_model, article):
+    page = client.get(article.get_absolute_url(), {"comments_page": "1", "ref": "home"})
+
+    assert 'name="next" value="/articles/lukashenko-putin-monday/?ref=home"' in (
+        page.content.decode()
+    )
+
+
+def test_comments_per_page_none_shows_them_all_on_one_page(client, article, settings):
+    settings.MODERATION = {**settings.MODERATION, "COMMENTS_PER_PAGE": None}
+    for n in range(1, 61):
+        add_comment(article, f"Reader comment {n}.", Status.APPROVED)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert len(shown_comments(html)) == 60
+    assert 'class="comment-pages"' not in html
