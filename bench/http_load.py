@@ -679,7 +679,7 @@ BREAKDOWN = (
     ("      DRF initial (parse, auth, throttle)", "rest_framework/views.py", "initial"),
     ("        find_key (SELECT ApiKey)", "moderation/api/keys.py", "find_key"),
     ("        ApiRateThrottle.allow_request", "moderation/api/throttling.py", "allow_request"),
-    ("      check_comment", "moderation/api/akismet.py", "check_comment"),
+    ("      check_comment", "moderation/api/akismet/comments.py", "check_comment"),
     ("    post_comment view", "moderation/views.py", "post_comment"),
     ("      CommentForm.is_valid", "django/forms/forms.py", "is_valid"),
     ("    article_detail view (page render)", "site_demo/articles/views.py", "article_detail"),

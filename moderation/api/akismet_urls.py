@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from moderation.api import akismet
+from moderation.api.akismet import views as akismet
 
 app_name = "akismet"
 

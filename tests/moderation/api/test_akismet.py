@@ -14,7 +14,8 @@ import time_machine
 from django.db import connection
 from django.test import Client
 
-from moderation.api.akismet import THANKS, clean_url, parse_gmt
+from moderation.api.akismet.fields import clean_url, parse_gmt
+from moderation.api.akismet.views import THANKS
 from moderation.api.keys import create_key, record_usage, revoke
 from moderation.classifier.registry import activate_model, register_model
 from moderation.decisions import approve
