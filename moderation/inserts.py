@@ -1,7 +1,7 @@
 """insert(): store a new model instance as Model.save() does, with its INSERT built once.
 
-Building the statement was most of what Model.save() cost a comment-check: 45 quoted column
-names and a compiler walk per row, twice per comment, inside the write transaction
+Building the statement was most of what Model.save() cost a comment-check: every column name
+quoted and the compiler walked for each row, twice per comment, inside the write transaction
 (bench/README.md). The statement comes from Django's own compiler, once per model and
 database; each call only prepares the values, as the compiler would, and sends the same
 pre_save / post_save signals.
@@ -66,8 +66,7 @@ def _statement(
         query = InsertQuery(model)
         query.insert_values(fields, [instance], raw=False)
         compiler = query.get_compiler(using=using)
-        features = compiler.connection.features
-        returns_pk = features.can_return_columns_from_insert
+        returns_pk = compiler.connection.features.can_return_columns_from_insert
         compiler.returning_fields = [meta.pk] if returns_pk else None
         [(sql, _)] = compiler.as_sql()
         _statements[key] = (sql, fields, returns_pk)
