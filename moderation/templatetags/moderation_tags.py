@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django import template
@@ -31,7 +32,7 @@ def render_comment_list(context: template.Context, target: models.Model) -> dict
     per_page = get_settings()["COMMENTS_PER_PAGE"]
     request = context.get("request")
     query = request.GET.copy() if request is not None else QueryDict(mutable=True)
-    paginator = Paginator(comments, per_page or max(comments.count(), 1))
+    paginator = Paginator(comments, per_page or sys.maxsize)  # None: all on one page
     page = paginator.get_page(query.get(PAGE_PARAMETER) or paginator.num_pages)
 
     def url_of(number: int) -> str:
