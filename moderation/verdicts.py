@@ -33,7 +33,11 @@ def verdict_for(spam_probability: float, model_thresholds: Thresholds) -> Verdic
     return Verdict.PENDING
 
 
+def is_blatant(spam_probability: float) -> bool:
+    """Return whether a score is at or above DISCARD_THRESHOLD: spam a client may drop."""
+    return spam_probability >= get_settings()["DISCARD_THRESHOLD"]
+
+
 def is_discardable(spam_probability: float) -> bool:
     """Return whether a comment is blatant enough spam to delete instead of filing."""
-    conf = get_settings()
-    return bool(conf["DISCARD_BLATANT_SPAM"]) and spam_probability >= conf["DISCARD_THRESHOLD"]
+    return bool(get_settings()["DISCARD_BLATANT_SPAM"]) and is_blatant(spam_probability)

@@ -16,13 +16,12 @@ from django.db import transaction
 from moderation.api.akismet.fields import comment_fields, fixed_verdict
 from moderation.api.keys import record_usage
 from moderation.classifier.artifacts import ModelLoadError
-from moderation.conf import get_settings
 from moderation.decisions import record_decision
 from moderation.models import Action, ApiKey, Comment, Decision, Source, Status
 from moderation.recheck import recheck
 from moderation.signals import verdict_reached
 from moderation.submission import Submission, submit_comment
-from moderation.verdicts import Verdict
+from moderation.verdicts import Verdict, is_blatant
 
 logger = logging.getLogger(__name__)
 
@@ -56,14 +55,19 @@ def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
         record_usage(api_key, **{"spam" if submission.verdict == Verdict.SPAM else "ham": 1})
 
     submission = submit_comment(api_key, count, **fields)
-    score = submission.comment.spam_score
     is_spam = submission.verdict == Verdict.SPAM
     return Check(
         submission.comment,
         is_spam=is_spam,
-        is_discard=is_spam and score is not None and score >= get_settings()["DISCARD_THRESHOLD"],
+        is_discard=is_discard(submission.comment),
         is_unscored=submission.verdict is None,
     )
+
+
+def is_discard(comment: Comment) -> bool:
+    """Whether to tell the client it may drop `comment`: spam the model found blatant."""
+    score = comment.spam_score
+    return comment.status == Status.SPAM and score is not None and is_blatant(score)
 
 
 def check_again(api_key: ApiKey, comment: Comment) -> Check:
@@ -90,6 +94,7 @@ def check_again(api_key: ApiKey, comment: Comment) -> Check:
     return Check(
         comment,
         is_spam=is_spam,
+        is_discard=is_discard(comment),
         is_unscored=comment.status == Status.PENDING and not comment.verdict,
     )
 

@@ -424,6 +424,8 @@ def test_a_recheck_scores_the_stored_comment_again_instead_of_storing_it_twice(
     assert again.content == b"true"
     assert again["X-akismet-guid"] == first["X-akismet-guid"] == str(comment.guid)
     assert "X-akismet-recheck-after" not in again
+    # Answered as a new check would be: blatant spam, so the client may drop it.
+    assert comment.spam_score >= 0.99 and again["X-akismet-pro-tip"] == "discard"
     assert (comment.status, comment.verdict) == (Status.SPAM, Verdict.SPAM)
     history = comment.history.order_by("pk")
     assert [(d.action, d.note.split(":")[0]) for d in history] == [
