@@ -17,6 +17,7 @@ from moderation.api.akismet.fields import comment_fields, fixed_verdict
 from moderation.api.keys import record_usage
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.decisions import record_decision
+from moderation.inserts import insert
 from moderation.models import Action, ApiKey, Comment, Decision, Source, Status
 from moderation.recheck import recheck
 from moderation.signals import verdict_reached
@@ -112,15 +113,17 @@ def store_test_comment(api_key: ApiKey, fields: dict[str, Any], verdict: Verdict
         comment = new_comment(
             api_key, {**fields, "is_test": fields["is_test"] or is_spam}, status, verdict
         )
-        Decision.objects.create(
-            comment=comment,
-            source=Source.API,
-            action=Action.BLOCKED_BY_RULE if is_spam else Action.ALLOWED_BY_RULE,
-            status_before="",
-            status_after=status,
-            note="Akismet test value: guaranteed spam"
-            if is_spam
-            else "Akismet test value: user_role administrator",
+        insert(
+            Decision(
+                comment=comment,
+                source=Source.API,
+                action=Action.BLOCKED_BY_RULE if is_spam else Action.ALLOWED_BY_RULE,
+                status_before="",
+                status_after=status,
+                note="Akismet test value: guaranteed spam"
+                if is_spam
+                else "Akismet test value: user_role administrator",
+            )
         )
         record_usage(api_key, **{"spam" if is_spam else "ham": 1})
     verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=False)
@@ -132,7 +135,7 @@ def new_comment(
 ) -> Comment:
     comment = Comment(content_object=api_key, status=status, verdict=verdict, **fields)
     comment.full_clean(exclude=["content_type", "object_pk", "guid"])  # a fresh uuid4
-    comment.save()
+    insert(comment)
     return comment
 
 
