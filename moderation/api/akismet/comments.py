@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from moderation.api.akismet.fields import comment_fields, fixed_verdict
 from moderation.api.keys import record_usage
@@ -82,6 +82,8 @@ def check_again(api_key: ApiKey, comment: Comment) -> Check:
     if comment.status == Status.PENDING:
         try:
             recheck([comment])
+        except (InterfaceError, OperationalError):
+            raise  # the API's 503, logged there: the client retries
         except Exception as error:  # it stays pending, as it was; the client asks again later
             logger.error(
                 "Could not score comment %s again; it stays pending: %s",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
@@ -446,6 +447,28 @@ def test_a_recheck_while_the_model_is_still_missing_asks_again_later(client, sit
     assert again["X-akismet-recheck-after"] == "1200"
     assert again["X-akismet-guid"] == first["X-akismet-guid"]
     assert (comment.status, comment.verdict, comment.history.count()) == (Status.PENDING, "", 1)
+
+
+def test_a_recheck_while_the_database_is_down_is_a_503_logged_once_and_stays_pending(
+    client, site, no_model, tiny_model_dir, caplog
+):
+    _, raw = site
+    check(client, raw, comment_content=SPAM_TEXT)
+    activate_model(register_model(tiny_model_dir))
+    caplog.clear()  # the first check's "could not score"
+
+    with (
+        caplog.at_level(logging.ERROR, logger="moderation"),
+        database_down_from('INSERT INTO "moderation_decision"'),
+    ):
+        again = check(client, raw, comment_content=SPAM_TEXT, recheck_reason="retry")
+
+    assert again.status_code == 503
+    assert again["Retry-After"] == "60"
+    ours = [r.getMessage().split(":")[0] for r in caplog.records if r.name.startswith("moderation")]
+    assert ours == ["An API request failed"]
+    comment = Comment.objects.get()
+    assert (comment.status, comment.history.count()) == (Status.PENDING, 1)
 
 
 def test_a_recheck_of_a_comment_a_moderator_decided_answers_the_decision(
