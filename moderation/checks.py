@@ -28,6 +28,7 @@ _OPTIONAL_WHOLE_NUMBERS = {
     "PERSONAL_DATA_DAYS": 1,
     "RETENTION_DAYS": 1,
 }
+_REQUEST_PROCESSOR = "django.template.context_processors.request"
 # Values the hints suggest where the default is None (else they suggest the default).
 _EXAMPLES = {"HAM_THRESHOLD": 0.1, "SPAM_THRESHOLD": 0.9, "NOTIFY_PENDING_AT": 20}
 
@@ -169,6 +170,30 @@ def _check_notifications(conf: dict[str, Any]) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+def check_comment_pages(**kwargs: Any) -> list[CheckMessage]:
+    """Report a paged comment list whose page links cannot work: no request in the context."""
+    from django.template import engines
+    from django.template.backends.django import DjangoTemplates
+
+    if not isinstance(get_settings()["COMMENTS_PER_PAGE"], int):
+        return []  # no pages (None), or a wrong value: E003
+    django_engines = [e for e in engines.all() if isinstance(e, DjangoTemplates)]
+    if not django_engines or any(
+        _REQUEST_PROCESSOR in engine.engine.context_processors for engine in django_engines
+    ):
+        return []
+    return [
+        Warning(
+            "{% render_comment_list %} shows MODERATION['COMMENTS_PER_PAGE'] comments a page, "
+            "but without the request in the template context its links to older pages "
+            "cannot work: the newest page always shows.",
+            hint=f"Add '{_REQUEST_PROCESSOR}' to TEMPLATES' context_processors, or set "
+            "COMMENTS_PER_PAGE to None to list every comment.",
+            id="moderation.W004",
+        )
+    ]
 
 
 def check_default_model(**kwargs: Any) -> list[CheckMessage]:

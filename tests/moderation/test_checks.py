@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from moderation.checks import check_default_model, check_settings
+from moderation.checks import check_comment_pages, check_default_model, check_settings
 
 
 def messages_for(settings, **overrides):
@@ -211,3 +211,32 @@ def test_unknown_key_hint_names_the_closest_known_key(settings):
     assert message.hint.startswith(
         "Did you mean 'SPAM_THRESHOLD'? Known keys: API_MAX_BODY_BYTES, "
     )
+
+
+def without_request_processor(settings):
+    engine = settings.TEMPLATES[0]
+    processors = [p for p in engine["OPTIONS"]["context_processors"] if not p.endswith(".request")]
+    settings.TEMPLATES = [
+        {**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}}
+    ]
+
+
+def test_comment_pages_without_the_request_in_templates_are_w004(settings):
+    assert check_comment_pages() == []  # the test settings have the request processor
+
+    without_request_processor(settings)
+
+    assert [(m.id, m.hint) for m in check_comment_pages()] == [
+        (
+            "moderation.W004",
+            "Add 'django.template.context_processors.request' to TEMPLATES' context_processors, "
+            "or set COMMENTS_PER_PAGE to None to list every comment.",
+        )
+    ]
+
+
+def test_an_unpaged_comment_list_needs_no_request_in_templates(settings):
+    without_request_processor(settings)
+    settings.MODERATION = {**settings.MODERATION, "COMMENTS_PER_PAGE": None}
+
+    assert check_comment_pages() == []
