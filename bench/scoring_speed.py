@@ -7,14 +7,17 @@ Run from the repository root: `python bench/scoring_speed.py [--model DIR|defaul
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import json
 import os
 import pstats
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -203,18 +206,22 @@ def django_latency(directory: Path, comments: Sequence[CommentData]) -> dict[str
     """Time moderation.classifier.scoring.score_comment(), with and without an active version.
 
     Django is configured here with an in-memory SQLite database, so a real site's database
-    round trip (one query per call) costs more than measured.
+    round trip (one query per call) costs more than measured. The registered version's files go
+    to a temporary MEDIA_ROOT, removed at exit, not into the current folder.
     """
     try:
         import django
         from django.conf import settings
         from django.core.management import call_command
 
+        media = tempfile.mkdtemp(prefix="hamlet-scoring-media-")
+        atexit.register(shutil.rmtree, media, ignore_errors=True)
         settings.configure(
             INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "moderation"],
             DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
             DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
             USE_TZ=True,
+            MEDIA_ROOT=media,
             MODERATION={"DEFAULT_MODEL_DIR": directory},
         )
         django.setup()
