@@ -53,7 +53,7 @@ def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
         return Check(store_test_comment(api_key, fields, fixed), is_spam=is_spam)
 
     def count(submission: Submission) -> None:
-        record_usage(api_key, **{"spam" if submission.verdict == Verdict.SPAM else "ham": 1})
+        count_check(api_key, is_spam=submission.verdict == Verdict.SPAM)
 
     submission = submit_comment(api_key, count, **fields)
     is_spam = submission.verdict == Verdict.SPAM
@@ -63,6 +63,11 @@ def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
         is_discard=is_discard(submission.comment),
         is_unscored=submission.verdict is None,
     )
+
+
+def count_check(api_key: ApiKey, *, is_spam: bool) -> None:
+    """Count one comment-check in the key's usage, with the answer it got."""
+    record_usage(api_key, **{"spam" if is_spam else "ham": 1})
 
 
 def is_discard(comment: Comment) -> bool:
@@ -93,7 +98,7 @@ def check_again(api_key: ApiKey, comment: Comment) -> Check:
             )
         comment.refresh_from_db()
     is_spam = comment.status == Status.SPAM
-    record_usage(api_key, **{"spam" if is_spam else "ham": 1})
+    count_check(api_key, is_spam=is_spam)
     return Check(
         comment,
         is_spam=is_spam,
@@ -127,7 +132,7 @@ def store_test_comment(api_key: ApiKey, fields: dict[str, Any], verdict: Verdict
                 else "Akismet test value: user_role administrator",
             )
         )
-        record_usage(api_key, **{"spam" if is_spam else "ham": 1})
+        count_check(api_key, is_spam=is_spam)
     verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=False)
     return comment
 
