@@ -18,6 +18,7 @@ from pathlib import Path
 from sklearn.pipeline import Pipeline
 from tqdm import tqdm
 
+from moderation import reference
 from moderation.classifier.metrics import spam_metrics
 from moderation.features import CommentData, normalize_text
 
@@ -401,12 +402,22 @@ LOADERS: dict[str, Callable[..., Dataset]] = {
 
 
 def load_spec(spec: str) -> Dataset:
-    """Load "KIND:PATH" (a file or a folder of files of that kind), or "KIND" from its folder."""
+    """Load "KIND:PATH" (a file or a folder of files of that kind), or "KIND" from its folder.
+
+    Rows of the shipped check set (moderation.reference) are left out of shippable corpora:
+    sites judge retrained models on them, so no model may learn them.
+    """
     kind, _, path = spec.partition(":")
     loader = LOADERS.get(kind.strip().lower())
     if loader is None:
         raise DatasetError(f"Unknown dataset kind {kind!r} (known: {', '.join(LOADERS)}).")
-    return loader(path) if path else loader()
+    dataset: Dataset = loader(path) if path else loader()
+    held_out = reference.check_groups()
+    if not dataset.may_ship or not held_out:
+        return dataset
+    return dataset.subset(
+        i for i, c in enumerate(dataset.comments) if text_group(c.content) not in held_out
+    )
 
 
 def metrics_on(pipeline: Pipeline, specs: list[str], threshold: float) -> dict[str, dict]:

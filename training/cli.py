@@ -1,4 +1,5 @@
-"""`python -m training train|evaluate`: train a model folder, or evaluate one on datasets."""
+"""`python -m training train|evaluate|select|reference|report`: train a model folder, evaluate one,
+or write the shipped reference comments."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from moderation.classifier.thresholds import card_thresholds
 from moderation.classifier.training import fit_datasets, train_model
 from moderation.conf import SHIPPED_MODEL_DIR
 from moderation.corpora import SHIPPED_SOURCES, DatasetError, format_metrics, load_spec, metrics_on
+from moderation.reference import REFERENCE_FILE
+from training.reference import write_reference
 from training.report import run_report
 
 
@@ -48,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     select.add_argument("--C", type=float, nargs="+", default=[4.0, 16.0, 64.0])
     select.add_argument("--data", action="append", metavar="KIND:PATH", default=[])
 
+    commands.add_parser(
+        "reference",
+        help="write moderation/corpus/reference.jsonl.gz, the shipped reference comments "
+        "(retraining's anchor rows and the promotion gate's check set)",
+    )
+
     report = commands.add_parser(
         "report", help="cross-validation, leave-one-source-out and evaluation-only sets, with plots"
     )
@@ -74,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "select":
             return _select(args)
+        if args.command == "reference":
+            return _reference()
         return _evaluate(args)
     except (DatasetError, artifacts.ModelLoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -96,6 +107,13 @@ def _train(args: argparse.Namespace) -> int:
         return 2
     result = train_model(datasets, args.out)
     print(f"Wrote {result.directory} (version {result.card['version']}, sha256 {result.sha256})")
+    return 0
+
+
+def _reference() -> int:
+    for corpus, roles in write_reference().items():
+        print(f"{corpus}: " + ", ".join(f"{n} {role} rows" for role, n in roles.items()))
+    print(f"Wrote {REFERENCE_FILE}")
     return 0
 
 
