@@ -50,6 +50,7 @@ class DecisionInline(admin.TabularInline):
         "source",
         "action",
         "moderator",
+        "api_key",
         "status_before",
         "status_after",
         "spam_score",
@@ -182,7 +183,12 @@ class CommentAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("rule")
+            .select_related(
+                "rule",
+                "matched_label__comment",
+                "matched_label__moderator",
+                "matched_label__api_key",
+            )
             .prefetch_related("content_object")
             .annotate(
                 author_approved=_author_record(Status.APPROVED),
@@ -565,7 +571,7 @@ class ApiUsageInline(admin.TabularInline):
 class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
-        fields = ("site", "allowed_hosts", "rate_limit")
+        fields = ("site", "allowed_hosts", "rate_limit", "is_trusted")
 
     def clean_rate_limit(self) -> str:
         rate: str = self.cleaned_data["rate_limit"].strip()
@@ -581,15 +587,24 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "site",
         "key_prefix",
         "hosts",
+        "is_trusted",
         "calls_this_month",
         "created_at",
         "last_used_at",
         "revoked_at",
     )
     inlines = (ApiUsageInline,)
-    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "is_trusted")
     search_fields = ("site", "prefix", "allowed_hosts")
-    fields = ("site", "allowed_hosts", "rate_limit", "key_prefix", "created_at", "revoked_at")
+    fields = (
+        "site",
+        "allowed_hosts",
+        "rate_limit",
+        "is_trusted",
+        "key_prefix",
+        "created_at",
+        "revoked_at",
+    )
     readonly_fields = ("key_prefix", "created_at", "revoked_at")
     actions = ("revoke_selected",)
 

@@ -14,7 +14,7 @@ class ModerationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from moderation import adapters, rules
+        from moderation import adapters, memory, rules
         from moderation import checks as moderation_checks
         from moderation.api import keys
         from moderation.classifier.registry import forget_active_model
@@ -37,6 +37,9 @@ class ModerationConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(rules.forget_rules, sender=Rule, dispatch_uid="moderation.rules")
             signal.connect(keys.forget_keys, sender=ApiKey, dispatch_uid="moderation.keys")
+            # A key's trust decides whom its reports count for in campaign memory.
+            signal.connect(memory.forget_memory, sender=ApiKey, dispatch_uid="moderation.memory")
+        decision_recorded.connect(memory.look_again, dispatch_uid="moderation.memory")
         # Statuses and decisions flow back to the rows of a site's own comment model.
         post_save.connect(
             adapters.status_changed, sender=Comment, dispatch_uid="moderation.adapters"

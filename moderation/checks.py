@@ -24,6 +24,7 @@ _WHOLE_NUMBERS = {
 }
 _OPTIONAL_WHOLE_NUMBERS = {
     "COMMENTS_PER_PAGE": 1,
+    "MEMORY_DAYS": 1,
     "NOTIFY_PENDING_AT": 1,
     "PERSONAL_DATA_DAYS": 1,
     "RETENTION_DAYS": 1,
@@ -111,6 +112,20 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 f"MODERATION['SITE_LABEL_WEIGHT'] must be a number above 0, not {weight!r}.",
                 hint="How many public corpora the site's own labels weigh, such as 3.0.",
                 id="moderation.E005",
+            )
+        )
+    similarity = conf["MEMORY_SIMILARITY"]
+    if similarity is not None and (
+        isinstance(similarity, bool)
+        or not isinstance(similarity, int | float)
+        or not 0 < similarity <= 1
+    ):
+        messages.append(
+            Error(
+                "MODERATION['MEMORY_SIMILARITY'] must be a number above 0 and at most 1, or None "
+                f"to turn campaign memory off, not {similarity!r}.",
+                hint="A cosine similarity such as 0.3; higher asks for closer near-duplicates.",
+                id="moderation.E009",
             )
         )
     for key in ("CELERY", "DISCARD_BLATANT_SPAM"):

@@ -30,6 +30,10 @@ DEFAULTS: dict[str, Any] = {
     "HONEYPOT_FIELD": "website_confirm",  # hidden form field that only bots fill in
     "MAX_COMMENT_LENGTH": 5000,  # characters
     "MAX_FORM_AGE": 2 * 60 * 60,  # seconds a rendered form stays valid
+    # Days of labels campaign memory compares new comments with; None: no campaign memory.
+    "MEMORY_DAYS": 90,
+    # Similarity (cosine of character 5-grams, 0-1) from which a comment is a near-duplicate.
+    "MEMORY_SIMILARITY": 0.3,
     "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
     "MODEL_CACHE_DIR": None,  # local copies of models from MODEL_STORAGE; None: a temp folder
     # seconds a process trusts its last look at the active model, the rules and the API keys

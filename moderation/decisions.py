@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from moderation.models import Action, Comment, Decision, Source, Status
+from moderation.models import Action, ApiKey, Comment, Decision, Source, Status
 from moderation.signals import decision_recorded
 
 STATUS_AFTER: dict[str, Status] = {
@@ -24,11 +24,12 @@ def record_decision(
     moderator: AbstractBaseUser | None,
     note: str = "",
     *,
-    source: Source = Source.MODERATOR,
+    api_key: ApiKey | None = None,
 ) -> Decision:
     """Apply a moderator's `action` to `comment` and record it in the comment's history.
 
-    `source` is Source.API for a client site's decision (submit-spam, the JSON API).
+    With `api_key` it is that client site's decision (submit-spam, the JSON API): Source.API,
+    and the label says which key gave it.
     """
     if action not in STATUS_AFTER:
         raise ValueError(f"{action!r} is not a moderator action.")
@@ -37,9 +38,10 @@ def record_decision(
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         decision = Decision.objects.create(
             comment=locked,
-            source=source,
+            source=Source.MODERATOR if api_key is None else Source.API,
             action=action,
             moderator=moderator,  # type: ignore[misc]  # any AUTH_USER_MODEL
+            api_key=api_key,
             status_before=locked.status,
             status_after=STATUS_AFTER[action],
             spam_score=locked.spam_score,

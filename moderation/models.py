@@ -84,6 +84,11 @@ class Comment(models.Model):
     )
     origin_pk = models.CharField(max_length=64, blank=True)
     origin = GenericForeignKey("origin_type", "origin_pk")
+    # The label (reported spam, or an approved comment) this comment is a near-duplicate of,
+    # when campaign memory (memory.py) decided it: the queue's "why" names it.
+    matched_label = models.ForeignKey(
+        "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -112,6 +117,7 @@ class Source(models.TextChoices):
     MODERATOR = "moderator", "Moderator"
     RULE = "rule", "Rule"
     API = "api", "API client"  # a client site's submit-spam / submit-ham or JSON API decision
+    MEMORY = "memory", "Campaign memory"  # a near-duplicate of a labelled comment (memory.py)
 
 
 class Action(models.TextChoices):
@@ -123,6 +129,9 @@ class Action(models.TextChoices):
     # What a moderator's allow or block rule did on submit, before the classifier.
     ALLOWED_BY_RULE = "allowed_by_rule", "Published by an allow rule"
     BLOCKED_BY_RULE = "blocked_by_rule", "Filed as spam by a block rule"
+    # What campaign memory did on submit: the comment is a near-duplicate of a labelled one.
+    MATCHED_SPAM = "matched_spam", "Filed as spam: a near-duplicate of reported spam"
+    MATCHED_HAM = "matched_ham", "Held, not filed as spam: a near-duplicate of an approved comment"
     # What a moderator did; these rows are the labels retraining learns from.
     APPROVED = "approved", "Approved"
     MARKED_SPAM = "marked_spam", "Marked as spam"
@@ -153,6 +162,10 @@ class Decision(models.Model):
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # The client site whose submit-spam / submit-ham (Source.API) this is: who gave the label.
+    api_key = models.ForeignKey(
+        "ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
     status_before = models.CharField(max_length=16, choices=Status, blank=True)
     status_after = models.CharField(max_length=16, choices=Status)
     # The score and model at the time of the decision, so a label keeps its context.
@@ -165,6 +178,15 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            # Campaign memory reads the recent labels every few seconds; they are a small
+            # share of all decisions (one classifier row per comment), so only they are indexed.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(source__in=LABEL_SOURCES),
+                name="moderation_recent_labels",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
@@ -273,6 +295,15 @@ class ApiKey(models.Model):
         blank=True,
         help_text="One host per line (example.com also allows its subdomains). The blog URL a "
         "client sends must be on one of them. Empty: any host.",
+    )
+    # Untrusted by default: a key is handed to another site's software, and its reports must
+    # not decide for everyone (a leaked key, or one site's odd moderation). Trusted, they teach
+    # the shared model and every site's campaign memory, as a moderator's decisions do.
+    is_trusted = models.BooleanField(
+        "trusted",
+        default=False,
+        help_text="Its submit-spam / submit-ham teach the shared model and campaign memory for "
+        "every site. Untrusted, they count only for this key's own checks.",
     )
     rate_limit = models.CharField(
         max_length=20,

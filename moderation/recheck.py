@@ -17,11 +17,12 @@ from moderation.classifier.scoring import Score, score_comments
 from moderation.conf import get_settings
 from moderation.features import CommentData
 from moderation.jobs import advance, start_job
-from moderation.models import Comment, Decision, Job, Source, Status
+from moderation.memory import Match
+from moderation.models import ApiKey, Comment, Job, Status
 
-# Submission's mapping, so a recheck files a comment exactly as a new submission would.
-from moderation.submission import STATUS_FOR_VERDICT
-from moderation.verdicts import Verdict, verdict_for
+# Submission's filing, so a recheck files a comment exactly as a new submission would.
+from moderation.submission import file_comment, filing_for, find_match
+from moderation.verdicts import Verdict
 
 NOTE = "recheck"
 
@@ -87,8 +88,10 @@ def _recheck_batch(pks: list[int]) -> RecheckResult:
     if not pending:
         return RecheckResult(skipped=len(pks))
     # Scored before any row is locked: moderators are not kept waiting while the model runs.
-    scores = score_comments([CommentData.from_comment(comment) for comment in pending])
+    data = [CommentData.from_comment(comment) for comment in pending]
+    scores = score_comments(data)
     score_by_pk = dict(zip((comment.pk for comment in pending), scores, strict=True))
+    match_by_pk = {c.pk: find_match(d, _key_id(c)) for c, d in zip(pending, data, strict=True)}
     counts = dict.fromkeys(Verdict, 0)
     with transaction.atomic():
         # Read the status again under lock: a moderator may have acted since the read above.
@@ -96,7 +99,7 @@ def _recheck_batch(pks: list[int]) -> RecheckResult:
             pk__in=list(score_by_pk), status=Status.PENDING, rule__isnull=True
         )
         for comment in locked:
-            counts[_file(comment, score_by_pk[comment.pk])] += 1
+            counts[_file(comment, score_by_pk[comment.pk], match_by_pk[comment.pk])] += 1
     checked = sum(counts.values())
     return RecheckResult(
         checked=checked,
@@ -107,25 +110,23 @@ def _recheck_batch(pks: list[int]) -> RecheckResult:
     )
 
 
-def _file(comment: Comment, score: Score) -> Verdict:
-    verdict = verdict_for(score.spam_probability, score.thresholds)
-    status, action = STATUS_FOR_VERDICT[verdict]
-    Decision.objects.create(
-        comment=comment,
-        source=Source.CLASSIFIER,
-        action=action,
-        status_before=comment.status,
-        status_after=status,
-        spam_score=score.spam_probability,
-        model_version=score.model_version,
-        note=NOTE,
+def _key_id(comment: Comment) -> int | None:
+    """Return the API key a comment came through (it is stored on the key), else None."""
+    if comment.content_type.model_class() is ApiKey:
+        return int(comment.object_pk)
+    return None
+
+
+def _file(comment: Comment, score: Score, match: Match | None) -> Verdict:
+    filing = filing_for(score, match)
+    assert filing is not None  # a score always files
+    decision = file_comment(comment, filing, score, note=NOTE)
+    decision.comment = comment
+    decision.save()
+    comment.save(
+        update_fields=["status", "verdict", "spam_score", "model_version", "matched_label"]
     )
-    comment.status = status
-    comment.verdict = verdict
-    comment.spam_score = score.spam_probability
-    comment.model_version = score.model_version
-    comment.save(update_fields=["status", "verdict", "spam_score", "model_version"])
-    return verdict
+    return filing.verdict
 
 
 def recheck_pending(user: AbstractBaseUser | None = None, *, background: bool | None = None) -> Job:

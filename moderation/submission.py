@@ -1,4 +1,5 @@
-"""submit_comment(): rules -> score -> verdict, then the comment and its verdict stored together.
+"""submit_comment(): rules -> campaign memory and score -> verdict, then the comment and its
+verdict stored together.
 
 Never loses a comment: one that cannot be scored is stored pending, and one that cannot be
 stored is not acknowledged (the caller's error page offers the text again).
@@ -13,12 +14,13 @@ from typing import Any
 
 from django.db import models, transaction
 
-from moderation import rules
+from moderation import memory, rules
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.scoring import Score, score_comment
 from moderation.features import CommentData
 from moderation.inserts import insert
-from moderation.models import Action, Comment, Decision, Rule, Source, Status
+from moderation.memory import Match
+from moderation.models import Action, ApiKey, Comment, Decision, Rule, Source, Status
 from moderation.signals import comment_scored, verdict_reached
 from moderation.verdicts import Verdict, is_discardable, verdict_for
 
@@ -29,6 +31,54 @@ STATUS_FOR_VERDICT = {
     Verdict.PENDING: (Status.PENDING, Action.HELD),
     Verdict.SPAM: (Status.SPAM, Action.FLAGGED),
 }
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Where a comment goes on campaign memory's and the model's word, and who decided."""
+
+    verdict: Verdict
+    status: Status
+    action: Action
+    source: Source
+    match: Match | None = None
+
+
+def filing_for(score: Score | None, match: Match | None) -> Filing | None:
+    """Return how a comment is filed; None when neither memory nor the model can say.
+
+    A near-duplicate of reported spam is spam whatever the model says. A comment the model
+    would file as spam is only held when a moderator approved a near-duplicate of it: an API
+    key's approval never overrules the model (no single key can make spam ham).
+    """
+    if match is not None and match.is_spam:
+        return Filing(Verdict.SPAM, Status.SPAM, Action.MATCHED_SPAM, Source.MEMORY, match)
+    if score is None:
+        return None
+    verdict = verdict_for(score.spam_probability, score.thresholds)
+    if verdict == Verdict.SPAM and match is not None and match.is_moderator:
+        return Filing(Verdict.PENDING, Status.PENDING, Action.MATCHED_HAM, Source.MEMORY, match)
+    status, action = STATUS_FOR_VERDICT[verdict]
+    return Filing(verdict, status, action, Source.CLASSIFIER)
+
+
+def file_comment(
+    comment: Comment, filing: Filing, score: Score | None, *, note: str = ""
+) -> Decision:
+    """Set the comment's status and verdict by `filing`; return its (unsaved) history row."""
+    decision = Decision(
+        source=filing.source,
+        action=filing.action,
+        status_before=comment.status if comment.pk else "",
+        status_after=filing.status,
+        note=note or (memory.describe(filing.match) if filing.match else ""),
+    )
+    comment.status, comment.verdict = filing.status, filing.verdict
+    comment.matched_label_id = filing.match.decision_id if filing.match else None
+    if score is not None:
+        comment.spam_score = decision.spam_score = score.spam_probability
+        comment.model_version = decision.model_version = score.model_version
+    return decision
 
 
 @dataclass(frozen=True)
@@ -65,17 +115,22 @@ def submit_comment(
 
     # Decided before anything is written: the write lock is then held only for the INSERTs.
     score: Score | None = None
+    match: Match | None = None
     error: Exception | None = None
     try:
         rule = rules.matching_rule(comment)
         if rule is None:
-            score = score_comment(CommentData.from_comment(comment))
+            data = CommentData.from_comment(comment)
+            match = find_match(data, target.pk if isinstance(target, ApiKey) else None)
+            score = score_comment(data)
     except Exception as exc:
         rule, error = None, exc
+    filing = filing_for(score, match)
+    verdict: Verdict | None
     if rule is not None:
         verdict, decision = _by_rule(comment, rule)
-    elif score is not None:
-        verdict, decision = _by_score(comment, score)
+    elif filing is not None:
+        verdict, decision = filing.verdict, file_comment(comment, filing, score)
     else:
         verdict, decision = None, _unscored(comment, error)
 
@@ -92,12 +147,14 @@ def submit_comment(
         # reader must not notice. A model file problem is explained by its message; anything
         # else needs the traceback.
         logger.error(
-            "Could not score comment %s; holding it for review: %s",
+            "Could not score comment %s; %s: %s",
             comment.pk,
+            "holding it for review" if verdict is None else "campaign memory filed it",
             error,
             exc_info=None if isinstance(error, ModelLoadError) else error,
         )
-        return submission
+        if verdict is None:
+            return submission
     if score is not None:
         comment_scored.send(sender=Comment, comment=comment, score=score)
     # A row that came through an adapter is the site's: it is filed as spam, never deleted.
@@ -137,19 +194,13 @@ def _by_rule(comment: Comment, rule: Rule) -> tuple[Verdict, Decision]:
     )
 
 
-def _by_score(comment: Comment, score: Score) -> tuple[Verdict, Decision]:
-    verdict = verdict_for(score.spam_probability, score.thresholds)
-    status, action = STATUS_FOR_VERDICT[verdict]
-    comment.status, comment.verdict = status, verdict
-    comment.spam_score, comment.model_version = score.spam_probability, score.model_version
-    return verdict, Decision(
-        source=Source.CLASSIFIER,
-        action=action,
-        status_before="",
-        status_after=status,
-        spam_score=score.spam_probability,
-        model_version=score.model_version,
-    )
+def find_match(comment: CommentData, api_key_id: int | None) -> Match | None:
+    """Return campaign memory's match; a memory that cannot be read leaves it to the model."""
+    try:
+        return memory.find_match(comment, api_key_id)
+    except Exception as exc:
+        logger.error("Campaign memory could not be read; the model alone decides: %s", exc)
+        return None
 
 
 def _unscored(comment: Comment, error: Exception | None) -> Decision:

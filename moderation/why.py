@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,7 +17,7 @@ from moderation.classifier.explanations import NOTABLE, Explanation, explain
 from moderation.classifier.registry import active_model_source
 from moderation.classifier.scoring import load
 from moderation.features import CommentData
-from moderation.models import Comment
+from moderation.models import LABEL_FOR_ACTION, Comment, Decision
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +73,48 @@ def reasons(explanation: Explanation, *, limit: int = 4) -> SafeString:
     )
 
 
+def describe_match(label: Decision) -> str:
+    """Return, in words, the label campaign memory matched: what it said, who, and when."""
+    what = "spam reported" if LABEL_FOR_ACTION.get(label.action) else "a comment approved"
+    if label.moderator is not None:
+        who = f"by {label.moderator.get_username()}"
+    elif label.api_key is not None:
+        who = f"by the client site {label.api_key.site}"
+    else:
+        who = "by a moderator"
+    return f"Near-duplicate of {what} {who} on {label.created_at:%Y-%m-%d}"
+
+
+def match_html(label: Decision, *, max_words: int | None = None) -> SafeString:
+    """Return the matched label's description, linking to the comment it labelled."""
+    target = label.comment
+    if target is None:  # deleted by retention: its text lives on in the label's snapshot
+        text = (label.snapshot or {}).get("content", "")
+        return format_html(
+            '<span class="reason reason-memory">{}: “{}”</span>',
+            describe_match(label),
+            _excerpt(text, max_words and min(max_words, 25)),
+        )
+    return format_html(
+        '<span class="reason reason-memory">{}: <a href="{}">“{}”</a></span>',
+        describe_match(label),
+        reverse("admin:moderation_comment_change", args=[target.pk]),
+        _excerpt(target.content, max_words and min(max_words, 25)),
+    )
+
+
 def why_html(comment: Comment, *, max_words: int | None = None) -> SafeString:
     """Return the reason a comment was filed as it was, for the queue and the comment page."""
     if comment.rule_id is not None and comment.rule is not None:
         return format_html(
             '<span class="reason reason-rule">{}</span>', rules.describe(comment.rule)
+        )
+    label = comment.matched_label if comment.matched_label_id is not None else None
+    if label is not None and LABEL_FOR_ACTION.get(label.action):
+        return format_html(
+            '<div class="why-text">{}</div><div class="why-reasons">{}</div>',
+            _excerpt(comment.content, max_words),
+            match_html(label, max_words=max_words),
         )
     explanation = explanation_for(comment)
     if explanation is None:
@@ -86,6 +124,11 @@ def why_html(comment: Comment, *, max_words: int | None = None) -> SafeString:
         highlighted_text(explanation, max_words=max_words),
         reasons(explanation),
     )
+    if label is not None:  # an approved near-duplicate held it back from spam
+        html += format_html(
+            '<div class="why-reasons">Held, not filed as spam: {}</div>',
+            match_html(label, max_words=max_words),
+        )
     active = active_model_source().version
     if comment.model_version and comment.model_version != active:
         # The queue explains with the model in memory; the score came from an earlier one.

@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from moderation.api.keys import forget_keys
 from moderation.classifier.registry import activate_model, forget_active_model, register_model
+from moderation.memory import forget_memory
 from moderation.rules import forget_rules
 from tests.examples import HAM, SPAM, train_tiny_model
 from tests.factories import ArticleFactory
@@ -41,7 +42,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = keep
 
 
-_FORGET = (forget_active_model, forget_rules, forget_keys)
+_FORGET = (forget_active_model, forget_rules, forget_keys, forget_memory)
 
 
 @pytest.fixture(autouse=True)

@@ -40,13 +40,18 @@ def set_new_key(api_key: ApiKey) -> str:
 
 
 def create_key(
-    site: str, allowed_hosts: list[str] | tuple[str, ...] = (), user: AbstractBaseUser | None = None
+    site: str,
+    allowed_hosts: list[str] | tuple[str, ...] = (),
+    user: AbstractBaseUser | None = None,
+    *,
+    is_trusted: bool = False,
 ) -> tuple[ApiKey, str]:
     """Return a new key's row and the key itself, which cannot be shown again."""
     api_key = ApiKey(
         site=site,
         allowed_hosts="\n".join(h.strip().casefold() for h in allowed_hosts if h.strip()),
         created_by=user,  # type: ignore[misc]  # any AUTH_USER_MODEL
+        is_trusted=is_trusted,
     )
     raw = set_new_key(api_key)
     api_key.save()

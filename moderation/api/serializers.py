@@ -16,9 +16,18 @@ from moderation import rules
 from moderation.classifier.registry import active_model_source
 from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
-from moderation.models import ANONYMOUS, Action, ApiKey, ApiUsage, Comment, Source, Status
+from moderation.models import (
+    ANONYMOUS,
+    LABEL_FOR_ACTION,
+    Action,
+    ApiKey,
+    ApiUsage,
+    Comment,
+    Source,
+    Status,
+)
 from moderation.verdicts import Verdict
-from moderation.why import explanation_for
+from moderation.why import describe_match, explanation_for
 
 VERDICT = "The classifier's verdict when the comment arrived; null when it could not score it."
 # Twice the comment form's default MAX_COMMENT_LENGTH. With every field at its longest, in
@@ -211,10 +220,14 @@ class Reason:
 
 
 class ReasonSerializer(serializers.Serializer):
-    feature = serializers.CharField(help_text="A word (in quotes), a signal, or the rule.")
+    feature = serializers.CharField(
+        help_text="A word (in quotes), a signal, the rule, or the labelled comment this one is "
+        "a near-duplicate of (campaign memory)."
+    )
     weight = serializers.FloatField(
         allow_null=True,
-        help_text="Log-odds towards spam (positive) or ham (negative); null for a rule.",
+        help_text="Log-odds towards spam (positive) or ham (negative); null for a rule or "
+        "campaign memory.",
     )
 
 
@@ -234,6 +247,9 @@ def reasons_for(comment: Comment, *, limit: int = 8) -> Reasons:
     """
     if comment.rule_id is not None and comment.rule is not None:
         return Reasons([Reason(rules.describe(comment.rule), None)])
+    label = comment.matched_label if comment.matched_label_id is not None else None
+    if label is not None and LABEL_FOR_ACTION.get(label.action):
+        return Reasons([Reason(describe_match(label), None)])
     if not comment.verdict:
         return Reasons([])  # never scored: there is nothing to explain
     version = active_model_source().version  # what explanation_for explains with
@@ -247,6 +263,8 @@ def reasons_for(comment: Comment, *, limit: int = 8) -> Reasons:
     ]
     items.sort(key=lambda item: -abs(item[1]))
     reasons = [Reason(f, round(c, 4)) for f, c in items[:limit] if math.isfinite(c)]
+    if label is not None:  # an approved near-duplicate held it back from spam
+        reasons.insert(0, Reason(f"Held, not filed as spam: {describe_match(label)}", None))
     return Reasons(reasons, version)
 
 

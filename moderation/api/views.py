@@ -38,7 +38,7 @@ from moderation.api.throttling import ApiRateThrottle
 from moderation.classifier import artifacts
 from moderation.classifier.registry import active_model_source
 from moderation.decisions import record_decision
-from moderation.models import Action, ApiKey, Comment, ModelVersion, Source
+from moderation.models import Action, ApiKey, Comment, ModelVersion
 from moderation.submission import submit_comment
 from moderation.verdicts import Verdict, effective_thresholds
 
@@ -277,7 +277,7 @@ class DecisionView(ApiView):
         incoming = s.DecisionRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         record_decision(
-            comment, incoming.action, None, incoming.validated_data["note"], source=Source.API
+            comment, incoming.action, None, incoming.validated_data["note"], api_key=self.key
         )
         self.outcomes = _decision_outcomes(comment.verdict, incoming.action)
         return Response(s.CommentDetailSerializer(comment).data)

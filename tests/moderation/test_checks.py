@@ -109,6 +109,7 @@ def test_model_check_interval_must_be_seconds_e005(settings, value):
         ("NOTIFY_PENDING_AT", "20", "at least 1, or None to turn it off, not '20'."),
         ("RECHECK_INLINE_LIMIT", -1, "at least 0, not -1."),
         ("COMMENTS_PER_PAGE", 0, "at least 1, or None to turn it off, not 0."),
+        ("MEMORY_DAYS", 2.5, "at least 1, or None to turn it off, not 2.5."),
     ],
 )
 def test_counts_and_days_must_be_whole_numbers_e003(settings, key, value, expected):
@@ -169,6 +170,21 @@ def test_site_label_weight_must_be_positive_e005(settings, weight):
     ]
 
 
+@pytest.mark.parametrize("similarity", [0, 1.5, "0.3", True])
+def test_memory_similarity_must_be_a_cosine_e009(settings, similarity):
+    assert messages_for(settings, MEMORY_SIMILARITY=similarity) == [
+        (
+            "moderation.E009",
+            "MODERATION['MEMORY_SIMILARITY'] must be a number above 0 and at most 1, or None "
+            f"to turn campaign memory off, not {similarity!r}.",
+        )
+    ]
+
+
+def test_campaign_memory_may_be_turned_off(settings):
+    assert messages_for(settings, MEMORY_SIMILARITY=None, MEMORY_DAYS=None) == []
+
+
 @pytest.mark.parametrize(
     ("overrides", "ids"),
     [
@@ -186,8 +202,9 @@ def test_site_label_weight_must_be_positive_e005(settings, weight):
                 "NOTIFY_EMAILS": "mod@example.org",
                 "API_RATE": "600",
                 "FORM_RATE_PER_IP": "fast",
+                "MEMORY_SIMILARITY": 2,
             },
-            {"W001", "E001", "E003", "E004", "E005", "E006", "E007"},
+            {"W001", "E001", "E003", "E004", "E005", "E006", "E007", "E009"},
         ),
         ({"HAM_THRESHOLD": 0.9, "SPAM_THRESHOLD": 0.5}, {"E002"}),
         ({"NOTIFY_PENDING_AT": 20}, {"W003"}),

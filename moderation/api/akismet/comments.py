@@ -163,7 +163,7 @@ def report_comment(api_key: ApiKey, form: Mapping[str, str], *, is_spam: bool) -
     elif is_spam != (comment.verdict == Verdict.SPAM):
         outcome = {"missed_spam": 1} if is_spam else {"false_positives": 1}
     action = Action.MARKED_SPAM if is_spam else Action.MARKED_NOT_SPAM
-    decision = record_decision(comment, action, None, report_note(form), source=Source.API)
+    decision = record_decision(comment, action, None, report_note(form), api_key=api_key)
     record_usage(api_key, **outcome)
     return decision
 

@@ -1,4 +1,5 @@
-"""`manage.py create_api_key --site NAME [--allowed-host HOST ...]`: print a new key, once."""
+"""`manage.py create_api_key --site NAME [--allowed-host HOST ...] [--trusted]`: print a new key,
+once."""
 
 from __future__ import annotations
 
@@ -23,13 +24,32 @@ class Command(BaseCommand):
             help="a host the client's blog URL may have (repeat; subdomains included; "
             "default: any)",
         )
+        trust = parser.add_mutually_exclusive_group()
+        trust.add_argument(
+            "--trusted",
+            action="store_true",
+            dest="is_trusted",
+            help="its submit-spam / submit-ham teach the shared model and campaign memory for "
+            "every site, as a moderator's decisions do",
+        )
+        trust.add_argument(
+            "--untrusted",
+            action="store_false",
+            dest="is_trusted",
+            help="(the default) its reports count only for its own checks",
+        )
 
-    def handle(self, *args: Any, site: str, allowed_hosts: list[str], **options: Any) -> None:
+    def handle(
+        self, *args: Any, site: str, allowed_hosts: list[str], is_trusted: bool, **options: Any
+    ) -> None:
         if not site.strip():
             raise CommandError("--site must name the client site.")
         if any("/" in host or " " in host.strip() for host in allowed_hosts):
             raise CommandError("--allowed-host takes a host name such as news.example.com.")
-        api_key, raw = create_key(site.strip(), allowed_hosts)
+        api_key, raw = create_key(site.strip(), allowed_hosts, is_trusted=is_trusted)
         hosts = ", ".join(api_key.allowed_hosts.split()) or "any host"
-        self.stdout.write(f"API key for {api_key.site} (allowed: {hosts}). It is shown only once:")
+        trust = "trusted" if is_trusted else "untrusted: its reports count for its own checks only"
+        self.stdout.write(
+            f"API key for {api_key.site} (allowed: {hosts}; {trust}). It is shown only once:"
+        )
         self.stdout.write(raw)
