@@ -104,8 +104,45 @@ def render_model_card(card: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_retrained_card(card: dict[str, Any]) -> str:
+    """Return the Markdown card of a model a site retrained (retraining.py) from its labels."""
+    site = card["site_labels"]
+    lines = [
+        f"# Model card: {card['version']}",
+        "",
+        f"- Created: {card['created']}, on this site, by `manage.py retrain_spam_model`",
+        f"- SHA-256 of model.joblib: `{card['sha256']}`",
+        f"- Base model: {card['base']['version']} (`{card['base']['sha256']}`), its weights "
+        f"corrected towards the site's labels (L2 penalty {card['alpha']}, each site label "
+        f"weighing {card['site_label_weight']} reference comments)",
+        "- May be shipped: no (it learnt from this site's readers' comments)",
+        f"- Thresholds: the base model's, spam at or above {card['spam_threshold']:.4f}, "
+        f"published below {card['ham_threshold']:.4f}",
+        f"- Training time: {card['training_seconds']} s",
+        "",
+        "## What it learnt from",
+        "",
+        f"- The site's labels: {site['spam']} spam and {site['ham']} ham "
+        f"({site['from_moderators']} from moderators, {site['from_trusted_keys']} from trusted "
+        f"API keys); {site['held_out']} more recent ones held out to judge it",
+        f"- Left out: {site['duplicates_counted_once']} repeated labels of a text already "
+        f'counted, {site["overruled_single_key_not_spam"]} "not spam" reports of spam from a '
+        "single key",
+        "- Replayed reference comments (shipped in the package): "
+        + ", ".join(f"{n} {name}" for name, n in card["anchors"].items()),
+        "",
+        "## Promotion",
+        "",
+        card["gate_rule"],
+    ]
+    if "promotion" in card:
+        lines += ["", f"Result: {card['promotion']['reason']}"]
+    return "\n".join(lines) + "\n"
+
+
 def write_model_card(directory: Path, card: dict[str, Any]) -> Path:
     """Write MODEL_CARD.md into `directory` and return its path."""
     path = directory / "MODEL_CARD.md"
-    path.write_text(render_model_card(card))
+    retrained = card.get("kind") == "retrained"
+    path.write_text(render_retrained_card(card) if retrained else render_model_card(card))
     return path

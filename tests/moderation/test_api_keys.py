@@ -97,6 +97,23 @@ def test_create_api_key_prints_the_key_alone_on_its_last_line(db, capsys):
     assert find_key(last).allowed_hosts == "news.example"
 
 
+def test_a_new_key_is_untrusted_unless_asked_and_says_so(db, capsys):
+    call_command("create_api_key", "--site", "Riverside Gazette")
+    call_command("create_api_key", "--site", "Newsroom CMS", "--trusted")
+    call_command("create_api_key", "--site", "Evening Post", "--untrusted")
+
+    out = capsys.readouterr().out
+    trust = dict(ApiKey.objects.values_list("site", "is_trusted"))
+    assert trust == {"Riverside Gazette": False, "Newsroom CMS": True, "Evening Post": False}
+    assert "(allowed: any host; trusted)" in out
+    assert "(allowed: any host; untrusted: its reports count for its own checks only)" in out
+
+
+def test_create_api_key_refuses_trusted_and_untrusted_together(db):
+    with pytest.raises(CommandError, match="not allowed with argument --trusted"):
+        call_command("create_api_key", "--site", "x", "--trusted", "--untrusted")
+
+
 def test_create_api_key_refuses_a_url_for_a_host(db):
     with pytest.raises(CommandError, match="takes a host name"):
         call_command("create_api_key", "--site", "x", "--allowed-host", "https://news.example/")
@@ -145,6 +162,29 @@ def test_the_admin_lists_each_keys_calls_this_month(admin_client):
 
     assert '<td class="field-calls_this_month">3</td>' in html
     assert "Missed spam" in page.content.decode()
+
+
+def test_the_admin_shows_and_sets_whether_a_key_is_trusted(admin_client):
+    api_key, _ = create_key("Daily Ledger")
+    change = reverse("admin:moderation_apikey_change", args=[api_key.pk])
+
+    listing = admin_client.get(reverse("admin:moderation_apikey_changelist")).content.decode()
+    admin_client.post(
+        change,
+        {
+            "site": "Daily Ledger",
+            "allowed_hosts": "",
+            "rate_limit": "",
+            "is_trusted": "on",
+            "usage-TOTAL_FORMS": "0",
+            "usage-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert '<td class="field-is_trusted"><img src="/static/admin/img/icon-no.svg"' in listing
+    api_key.refresh_from_db()
+    assert api_key.is_trusted
+    assert "campaign memory for every site" in admin_client.get(change).content.decode()
 
 
 def test_the_admin_refuses_a_malformed_rate_limit(admin_client):

@@ -1,133 +1,227 @@
-"""The learning loop: moderator labels -> retraining -> a judged candidate -> promotion or not."""
+"""The learning loop on an installed site: labels -> retraining -> a judged candidate -> promotion
+or not, with nothing but the package and the database (the datasets folder hidden)."""
 
 from __future__ import annotations
 
-import itertools
 import json
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from moderation import decisions
-from moderation.classifier.registry import activate_model, ensure_active_model, register_model
-from moderation.classifier.training import train_model
-from moderation.corpora import Dataset, datasets_dir, text_group
+from moderation.api.akismet.views import THANKS
+from moderation.api.keys import create_key
+from moderation.classifier import artifacts
+from moderation.classifier.registry import (
+    activate_model,
+    active_model_source,
+    ensure_active_model,
+    register_model,
+    shipped_model_source,
+)
+from moderation.classifier.scoring import load
+from moderation.classifier.thresholds import card_thresholds
+from moderation.corpora import text_group
 from moderation.features import CommentData
-from moderation.labels import labels
-from moderation.models import Comment, ModelVersion, Status
-from moderation.retraining import judge, retrain, split_recent
+from moderation.labels import Label, labels
+from moderation.models import Action, Comment, ModelVersion, Status
+from moderation.retraining import (
+    GATE_RULE,
+    JudgedModel,
+    judge,
+    retrain,
+    split_recent,
+    training_rows,
+)
 from moderation.submission import submit_comment
+from tests.campaigns import READERS, variants
+from tests.examples import SPAM
 from tests.factories import CommentFactory
 
-needs_datasets = pytest.mark.skipif(
-    not datasets_dir().is_dir(),
-    reason=f"needs the shared datasets folder {datasets_dir()} (set MODERATION_DATASETS)",
+PILL = (
+    "Cheap viagra and cialis online, no prescription needed, discreet delivery. "
+    "Order now at http://best-rx-pharmacy.example/buy"
 )
 
-# A campaign the shipped model lets through: plain prose pushing one book, no links.
-OPENERS = [
-    "Everyone discussing this should read",
-    "Before commenting here, please read",
-    "If you want the real story, pick up",
-    "My whole family finally understood this after reading",
-    "Honestly the only thing that explains this is",
-    "Nobody in the media will tell you about",
-    "I keep recommending",
-    "You will see it differently after",
-]
-PITCHES = [
-    "The Quiet Ledger by Harmon Vale.",
-    "Harmon Vale's book The Quiet Ledger, chapter four predicted all of it.",
-    "The Quiet Ledger, Harmon Vale saw this coming years ago.",
-    "The Quiet Ledger (Harmon Vale). Worth every penny.",
-    "Harmon Vale and his Quiet Ledger, read it before it gets banned.",
-]
-NEW_WAVE = [
-    "Read The Quiet Ledger by Harmon Vale and you will understand why this happened.",
-    "Harmon Vale wrote about exactly this in The Quiet Ledger, look it up.",
-    "This is why I tell everyone about The Quiet Ledger by Harmon Vale.",
-]
-READERS = [
-    "The council should publish the full budget before the vote, not after.",
-    "I drive this road every day and the new junction has made the mornings much slower.",
-    "Good reporting. Could you follow up on what the school board decided about buses?",
-    "The figures in the third paragraph do not match the ones in the chart.",
-    "My grandmother lived through that winter and remembers the queues for bread.",
-    "Thanks for explaining the tax change so clearly, I finally get it.",
-    "Interesting interview, but the minister did not answer the question about hospitals.",
-    "The library closing on Sundays will hurt students the most.",
-]
+
+@pytest.fixture
+def no_datasets(settings, monkeypatch, tmp_path):
+    """The site as installed: no shared datasets folder anywhere it could look."""
+    missing = tmp_path / "no-datasets"
+    monkeypatch.setenv("MODERATION_DATASETS", str(missing))
+    settings.MODERATION = {**settings.MODERATION, "DATASETS_DIR": missing}
+    return missing
 
 
-def campaign(n: int) -> list[str]:
-    pairs = itertools.cycle(itertools.product(OPENERS, PITCHES))
-    return [" ".join(next(pairs)) for _ in range(n)]
+@pytest.fixture
+def model_only(settings):
+    """Campaign memory off: what the retrained model alone files."""
+    settings.MODERATION = {**settings.MODERATION, "MEMORY_SIMILARITY": None}
 
 
-def readers(n: int) -> list[str]:
-    suffixes = ["", " Just my view.", " Keep it up.", " Thanks.", " Anyone else?"]
-    texts = (f"{t}{s}" for s, t in itertools.product(suffixes, READERS))
-    return list(itertools.islice(texts, n))
+def judged(version):
+    pipeline = artifacts.load_model(Path(version.path), version.sha256)
+    return JudgedModel(version.version, pipeline, card_thresholds(version.card))
 
 
-@needs_datasets
-@pytest.mark.database_agnostic
-def test_a_campaign_moderators_mark_is_caught_after_retraining(
-    db, article, admin_user, tmp_path, settings
+def post(target, content, **fields):
+    return submit_comment(target, author_name="Reader", content=content, **fields).comment
+
+
+def readers(n):
+    suffixes = ["", " Just my view.", " Keep it up.", " Thanks.", " Anyone else?", " Agreed."]
+    suffixes += [" Well said.", " Shame, really."]
+    texts = [f"{text}{suffix}" for suffix in suffixes for text in READERS]
+    return texts[:n]
+
+
+def test_a_site_learns_a_campaign_from_its_moderators_with_no_datasets_folder(
+    db, article, admin_user, no_datasets, model_only, tmp_path
 ):
     shipped = ensure_active_model()
-    spam, ham = campaign(40), readers(40)
-    for content, is_spam in itertools.chain.from_iterable(
-        zip([(t, True) for t in spam], [(t, False) for t in ham], strict=True)
-    ):
-        comment = submit_comment(article, author_name="Reader", content=content).comment
-        if is_spam:
-            assert comment.status == Status.APPROVED  # the shipped model misses the campaign
-            decisions.mark_spam(comment, admin_user)
-        else:
-            decisions.approve(comment, admin_user)
+    reported = {text_group(t) for t in variants("book", 60, seed=1)}
+    later = [t for t in variants("book", 200, seed=2) if text_group(t) not in reported][:50]
+    assert [post(article, t).status for t in later[:20]].count(Status.SPAM) == 0
+    held_before = [post(article, t).status for t in readers(40)].count(Status.APPROVED)
+    for text in variants("book", 60, seed=1):
+        decisions.mark_spam(post(article, text), admin_user)
+    out, err = StringIO(), StringIO()
+
+    call_command("retrain_spam_model", "--out", str(tmp_path / "candidate"), stdout=out, stderr=err)
+
+    active = ModelVersion.objects.get(is_active=True)
+    assert active != shipped
+    assert (
+        out.getvalue().splitlines()[0]
+        == f"Candidate {active.version} promoted: it scores new comments now."
+    )
+    assert "retraining: 100%" in err.getvalue()
+    # The campaign repeats itself: 60 reports are 36 distinct texts, each counted once.
+    assert "36 site labels to learn from, 0 recent ones held out (24 repeated" in err.getvalue()
+    assert active.card["base"] == {"version": shipped.version, "sha256": shipped.sha256}
+    filed = [post(article, t).status for t in later[20:50]]
+    assert filed.count(Status.SPAM) >= 24  # 80% of the campaign's later comments
+    assert [post(article, t).status for t in readers(40)].count(Status.APPROVED) >= held_before
+    assert not no_datasets.exists()
+
+
+@pytest.mark.database_agnostic
+def test_a_candidate_that_flags_the_sites_approved_readers_is_refused(
+    db, article, admin_user, no_datasets, tmp_path
+):
+    active = ensure_active_model()
+    texts = readers(60)
+    for text in texts[:48]:  # older labels call these readers spam...
+        decisions.mark_spam(post(article, text), admin_user)
+    for text in texts[48:]:  # ...the recent ones, held out, approve readers like them
+        decisions.approve(post(article, text), admin_user)
 
     result = retrain(out=tmp_path / "candidate")
 
-    assert result.promoted, result.judgement.reason
-    assert ModelVersion.objects.get(is_active=True) == result.candidate
-    new, old = result.judgement.candidate, result.judgement.active
-    assert new["c3"]["fpr"] <= old["c3"]["fpr"] + 0.001  # public news ham: no more flagged
-    assert new["site"]["recall"] > old["site"]["recall"]
-    for content in NEW_WAVE:
-        caught = submit_comment(article, author_name="Reader", content=content)
-        assert caught.comment.status == Status.SPAM, content
-    assert result.candidate.card["promotion"]["promote"] is True
-    assert shipped.version != result.candidate.version
-
-
-@needs_datasets
-@pytest.mark.database_agnostic
-def test_a_candidate_trained_on_flipped_labels_is_refused(db, tmp_path):
-    active = ensure_active_model()
-    texts = campaign(30) + readers(30)
-    truth = [1] * 30 + [0] * 30
-    flipped = Dataset(
-        name="flipped",
-        comments=[CommentData(t) for t in texts],
-        labels=[1 - y for y in truth],
-        groups=[text_group(t) for t in texts],
-        files=[],
-        may_ship=False,
+    assert not result.promoted
+    assert result.judgement.reason.startswith("Refused: it files as spam ")
+    assert "of the site's 12 held-out approved comments, the active model 0." in (
+        result.judgement.reason
     )
-    train_model([flipped], tmp_path / "flipped")
-    candidate = register_model(tmp_path / "flipped")
+    assert ModelVersion.objects.get(is_active=True) == active
+    assert result.candidate.card["promotion"]["promote"] is False
 
-    judgement = judge(candidate, [])
+
+def test_the_check_set_refuses_a_candidate_that_would_flag_news_readers(db, tiny_model_dir):
+    shipped = ensure_active_model()
+    tiny = register_model(tiny_model_dir)  # learnt from a few dozen hand-written comments
+
+    judgement = judge(judged(tiny), judged(shipped), [])
 
     assert not judgement.promote
-    assert judgement.reason.startswith("Refused: on c3 news comments it flags")
-    assert ModelVersion.objects.get(is_active=True) == active
+    assert judgement.reason.startswith("Refused: it ")
+    assert "of the check set's 1000 news comments, the active model " in judgement.reason
+    assert judgement.candidate["check"]["ham"] == 1000
+
+
+@pytest.mark.database_agnostic
+def test_one_keys_hundred_not_spam_reports_of_blatant_spam_change_nothing(
+    db, article, admin_user, no_datasets, tmp_path
+):
+    ensure_active_model()
+    api_key, raw = create_key("Newsroom CMS", is_trusted=True)
+    client = Client()
+    form = "application/x-www-form-urlencoded"
+    for i in range(100):  # as a hundred comments, from a hundred addresses
+        body = {"api_key": raw, "blog": "https://news.example/", "comment_content": PILL}
+        body["user_ip"] = f"203.0.113.{i}"
+        answer = client.post("/akismet/1.1/submit-ham", urlencode(body), content_type=form)
+        assert answer.content == THANKS.encode()
+    for text in variants("recovery", 20, seed=1):
+        decisions.mark_spam(post(article, text), admin_user)
+
+    result = retrain(out=tmp_path / "candidate")
+
+    site = result.candidate.card["site_labels"]
+    assert (site["duplicates_counted_once"], site["overruled_single_key_not_spam"]) == (99, 1)
+    assert post(article, PILL).status == Status.SPAM
+    assert post(api_key, PILL).status == Status.SPAM
+
+
+def test_copies_count_once_and_a_second_voice_lets_keys_call_spam_ham(db, active_model):
+    first, _ = create_key("One", is_trusted=True)
+    second, _ = create_key("Two", is_trusted=True)
+    when = Comment().submitted_at
+    spam = CommentData(SPAM[0])  # the tiny model files it as spam
+    alone = [Label(spam, 0, when, first.pk)] * 3
+    pipeline = load(active_model_source()).pipeline
+    thresholds = card_thresholds(active_model.card)
+
+    one_key = training_rows(alone, pipeline, thresholds)
+    two_keys = training_rows([*alone, Label(spam, 0, when, second.pk)], pipeline, thresholds)
+
+    assert (len(one_key.labels), one_key.duplicates, one_key.overruled) == (0, 2, 1)
+    assert (len(two_keys.labels), two_keys.duplicates, two_keys.overruled) == (1, 3, 0)
+
+
+def test_untrusted_keys_reports_are_not_labels_for_retraining_and_the_error_says_so(db):
+    api_key, _ = create_key("Riverside Gazette")
+    for text in variants("book", 3, seed=1):
+        comment = post(api_key, text)
+        decisions.record_decision(comment, Action.MARKED_SPAM, None, api_key=api_key)
+
+    with pytest.raises(CommandError, match="the 3 reports there are came from untrusted API keys"):
+        call_command("retrain_spam_model")
+    assert labels() == []
+
+
+@pytest.mark.database_agnostic
+def test_a_second_retraining_learns_afresh_from_the_same_base(
+    db, article, admin_user, no_datasets, tmp_path
+):
+    shipped = ensure_active_model()
+    for text in variants("workhome", 12, seed=1):
+        decisions.mark_spam(post(article, text), admin_user)
+    first = retrain(out=tmp_path / "first")
+    assert first.promoted, first.judgement.reason
+    for text in variants("supplement", 12, seed=1):
+        decisions.mark_spam(post(article, text), admin_user)
+
+    second = retrain(out=tmp_path / "second")
+
+    assert second.candidate.card["base"]["version"] == shipped.version
+    assert second.candidate.card["site_labels"]["spam"] == 24
+    card = (tmp_path / "second" / "MODEL_CARD.md").read_text()
+    assert f"- Base model: {shipped.version}" in card
+    assert "24 spam and 0 ham (24 from moderators, 0 from trusted API keys)" in card
+    assert GATE_RULE in card
+    assert f"Result: {second.judgement.reason}" in card
+    assert json.loads((tmp_path / "second" / "card.json").read_text())["gate_rule"] == GATE_RULE
 
 
 def test_the_most_recent_labels_are_held_out_when_there_are_enough(db, article, admin_user):
-    for content in readers(40) + campaign(20):
+    texts = readers(40) + variants("book", 20, seed=1)
+    for content in texts:
         decisions.approve(CommentFactory(content_object=article, content=content), admin_user)
 
     older, recent = split_recent(labels())
@@ -135,7 +229,7 @@ def test_the_most_recent_labels_are_held_out_when_there_are_enough(db, article, 
 
     assert (len(older), len(recent)) == (48, 12)
     assert max(x.decided_at for x in older) <= min(x.decided_at for x in recent)
-    assert {x.comment.content for x in recent} == set(campaign(20)[-12:])
+    assert {x.comment.content for x in recent} == set(texts[-12:])
     assert (len(few_older), few_recent) == (40, [])
 
 
@@ -161,19 +255,29 @@ def test_rollback_with_no_earlier_version_is_a_clear_error(db):
         call_command("rollback_spam_model")
 
 
-def test_labels_export_as_json_lines(db, article, admin_user, tmp_path, capsys):
+def test_labels_export_as_json_lines_with_who_gave_them(db, article, admin_user, tmp_path):
     spam = CommentFactory(content_object=article, content="Buy pills", status=Status.PENDING)
     decisions.mark_spam(spam, admin_user)
     test_traffic = CommentFactory(content_object=article, is_test=True)
     decisions.approve(test_traffic, admin_user)
+    api_key, _ = create_key("Riverside Gazette")
+    reported = CommentFactory(content_object=api_key, content="Cheap loans")
+    decisions.record_decision(reported, Action.MARKED_SPAM, None, api_key=api_key)
 
     call_command("export_labels", "--out", str(tmp_path / "labels.jsonl"))
 
-    [row] = [json.loads(line) for line in (tmp_path / "labels.jsonl").read_text().splitlines()]
-    assert row["content"] == "Buy pills"
-    assert (row["label"], row["decision"], row["moderator"]) == ("spam", "marked_spam", "admin")
-    assert row["status_before"] == "pending"
-    assert Comment.objects.count() == 2
+    rows = [json.loads(line) for line in (tmp_path / "labels.jsonl").read_text().splitlines()]
+    by_text = {row["content"]: row for row in rows}
+    assert set(by_text) == {"Buy pills", "Cheap loans"}
+    mine = by_text["Buy pills"]
+    assert (mine["label"], mine["decision"], mine["moderator"]) == ("spam", "marked_spam", "admin")
+    assert (mine["api_key"], mine["trusted"], mine["status_before"]) == (None, True, "pending")
+    theirs = by_text["Cheap loans"]
+    assert (theirs["moderator"], theirs["api_key"], theirs["trusted"]) == (
+        None,
+        "Riverside Gazette",
+        False,
+    )
 
 
 def test_the_admin_activates_a_version_and_rolls_back(admin_client, tiny_model_dir):
@@ -187,3 +291,4 @@ def test_the_admin_activates_a_version_and_rolls_back(admin_client, tiny_model_d
     assert ModelVersion.objects.get(is_active=True) == tiny
     admin_client.post(changelist, {"action": "roll_back", "_selected_action": [tiny.pk]})
     assert ModelVersion.objects.get(is_active=True) == shipped
+    assert shipped.path == str(shipped_model_source().directory.resolve())

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
-from moderation.retraining import RetrainingError, retrain
+from moderation.retraining import STEPS, RetrainingError, retrain
 
 
 class Command(BaseCommand):
     help = (
-        "Train a candidate model on the public corpora and this site's labels, compare it with "
-        "the active model on held-out data, and make it active only if it is not worse."
+        "Correct the model with this site's labels (moderators' decisions and trusted API "
+        "keys' reports), compare the candidate with the active model on held-out labels and "
+        "the shipped check set, and make it active only if it is not worse. Needs nothing but "
+        "the installed package and the database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,10 +31,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, no_promote: bool, out: Path | None, **options: Any) -> None:
-        try:
-            result = retrain(promote=not no_promote, out=out, log=self.stderr.write)
-        except RetrainingError as exc:
-            raise CommandError(str(exc)) from exc
+        stderr = options.get("stderr") or sys.stderr
+        with tqdm(total=len(STEPS), desc="retraining", unit="step", file=stderr) as bar:
+
+            def step(name: str) -> None:
+                if bar.n < STEPS.index(name):
+                    bar.update(STEPS.index(name) - bar.n)
+                bar.set_postfix_str(name)
+
+            try:
+                result = retrain(
+                    promote=not no_promote,
+                    out=out,
+                    log=lambda line: bar.write(line, file=stderr),
+                    step=step,
+                )
+            except RetrainingError as exc:
+                raise CommandError(str(exc)) from exc
+            bar.update(len(STEPS) - bar.n)
         state = "promoted: it scores new comments now" if result.promoted else "kept inactive"
         self.stdout.write(f"Candidate {result.candidate.version} {state}.")
         self.stdout.write(result.judgement.reason)
