@@ -1,5 +1,6 @@
 """Scale: two gunicorn servers over one PostgreSQL. A model promoted through one of them scores
-the next comment posted through the other, within MODEL_CHECK_INTERVAL, without a restart."""
+the next comment posted through the other, and spam reported through one is caught by campaign
+memory on the other, within MODEL_CHECK_INTERVAL, without a restart."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from moderation.api.keys import create_key
 from moderation.classifier.registry import ensure_active_model, register_model
+from moderation.corpora import text_group
 from moderation.models import Comment
+from tests.campaigns import variants
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -158,3 +162,38 @@ def test_a_model_promoted_through_one_server_scores_on_the_other(
         shipped.version,
         tiny.version,
     }
+
+
+def akismet(client: httpx.Client, path: str, raw: str, content: str, ip: str) -> str:
+    fields = {"api_key": raw, "blog": "https://news.example/", "user_ip": ip}
+    answer = client.post(f"/akismet/1.1/{path}", data={**fields, "comment_content": content})
+    assert answer.status_code == 200, answer.text[:500]
+    return answer.text
+
+
+def test_spam_reported_through_one_server_is_caught_by_the_other_within_the_interval(servers):
+    first, second = servers
+    _, raw = create_key("Newsroom CMS", is_trusted=True)
+    reported = variants("supplement", 10, seed=1)
+    seen = {text_group(text) for text in reported}
+    later = [t for t in variants("supplement", 200, seed=2) if text_group(t) not in seen]
+    with httpx.Client(base_url=second, timeout=10) as other:
+        # The second server has read the (empty) memory before the reports.
+        assert akismet(other, "comment-check", raw, later[0], "198.51.100.1") == "false"
+
+    with httpx.Client(base_url=first, timeout=10) as one:
+        for i, text in enumerate(reported):
+            assert akismet(one, "submit-spam", raw, text, f"203.0.113.{i}").startswith("Thanks")
+    reported_at = time.monotonic()
+
+    answers = []
+    with httpx.Client(base_url=second, timeout=10) as other:
+        for i, text in enumerate(later[1:40], start=2):
+            answers.append(akismet(other, "comment-check", raw, text, f"198.51.100.{i}"))
+            if answers[-1] == "true":
+                break
+            time.sleep(0.2)
+    waited = time.monotonic() - reported_at
+    assert answers[-1] == "true"
+    assert waited <= settings.MODERATION.get("MODEL_CHECK_INTERVAL", 2.0) + 1.5
+    assert Comment.objects.filter(matched_label__isnull=False).count() == 1
