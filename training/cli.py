@@ -51,10 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     select.add_argument("--C", type=float, nargs="+", default=[4.0, 16.0, 64.0])
     select.add_argument("--data", action="append", metavar="KIND:PATH", default=[])
 
-    commands.add_parser(
+    reference = commands.add_parser(
         "reference",
         help="write moderation/corpus/reference.jsonl.gz, the shipped reference comments "
         "(retraining's anchor rows and the promotion gate's check set)",
+    )
+    reference.add_argument(
+        "--out", type=Path, default=REFERENCE_FILE, help="file to write (default: the shipped one)"
     )
 
     report = commands.add_parser(
@@ -84,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "select":
             return _select(args)
         if args.command == "reference":
-            return _reference()
+            return _reference(args)
         return _evaluate(args)
     except (DatasetError, artifacts.ModelLoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -110,10 +113,10 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reference() -> int:
-    for corpus, roles in write_reference().items():
+def _reference(args: argparse.Namespace) -> int:
+    for corpus, roles in write_reference(args.out).items():
         print(f"{corpus}: " + ", ".join(f"{n} {role} rows" for role, n in roles.items()))
-    print(f"Wrote {REFERENCE_FILE}")
+    print(f"Wrote {args.out}")
     return 0
 
 

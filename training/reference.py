@@ -1,8 +1,9 @@
 """`python -m training reference`: write the reference comments the wheel ships
 (moderation/reference.py) from the redistributable corpora.
 
-Rows are chosen by a hash of their text, not by file order or a random draw, so the same
-corpus files always give the same file, and a row's role never depends on the rows around it.
+Texts are ranked by a hash of their normalised form, not by file order or a random draw, so the
+same corpus files always give the same file, and moving rows about in a file never changes which
+texts are check or anchor rows. Of rows whose texts are equal once normalised, the first is written.
 """
 
 from __future__ import annotations

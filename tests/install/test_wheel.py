@@ -60,6 +60,7 @@ def test_wheel_holds_what_a_site_needs_at_run_time(wheel):
         "moderation/default_model/card.json",
         "moderation/default_model/MODEL_CARD.md",
         "moderation/corpus/hamlet_written.jsonl",
+        "moderation/corpus/reference.jsonl.gz",
         "moderation/corpus/README.md",
         "moderation/api/akismet_urls.py",
         "moderation/classifier/scoring.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from moderation.corpora import (
     text_group,
 )
 from moderation.features import CommentData
+from moderation.reference import Role, check_groups, reference_set
 
 YOUTUBE_HEADER = "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n"
 WORDPRESS_HEADER = (
@@ -622,10 +624,77 @@ README_SHA256 = {
 def test_real_corpus_has_the_documented_rows_classes_and_checksums(real_datasets, kind):
     rows, spam, may_ship = REAL_COUNTS[kind]
 
-    dataset = load_spec(kind)
+    # The loader itself: load_spec also leaves out the reference check rows (below).
+    dataset = LOADERS[kind]()
 
     assert (len(dataset), sum(dataset.labels), dataset.may_ship) == (rows, spam, may_ship)
     assert dataset.files == [(name, README_SHA256[name]) for name, _ in dataset.files]
+
+
+# Rows load_spec leaves out of each shippable corpus: every row whose text is a reference check
+# row's once normalised. Civil Comments repeats 7 of its 1000 check texts in 21 more rows, the
+# WordPress queue 5 of its 300 in 5 more rows (the same text under another author).
+CHECK_ROWS_LEFT_OUT = {
+    "youtube": (0, 0),
+    "sms": (0, 0),
+    "wordpress": (300, 305),
+    "civil": (1000, 1021),
+    "wikipedia": (0, 0),
+    "written": (0, 0),
+}
+
+
+@pytest.mark.datasets
+@pytest.mark.parametrize("kind", SHIPPED_SOURCES)
+def test_load_spec_leaves_out_exactly_the_rows_of_the_reference_check_texts(real_datasets, kind):
+    check = reference_set(Role.CHECK)
+    check_texts = {
+        text_group(comment.content)
+        for comment, source in zip(check.comments, check.sources, strict=True)
+        if source == kind
+    }
+    held_out = check_groups()
+    loaded = LOADERS[kind]()
+
+    dataset = load_spec(kind)
+
+    groups = [text_group(comment.content) for comment in loaded.comments]
+    assert (len(check_texts), len(loaded) - len(dataset)) == CHECK_ROWS_LEFT_OUT[kind]
+    assert check_texts <= set(groups)
+    assert dataset.comments == [
+        comment
+        for comment, group in zip(loaded.comments, groups, strict=True)
+        if group not in held_out
+    ]
+    assert held_out.isdisjoint(text_group(comment.content) for comment in dataset.comments)
+    assert (dataset.name, dataset.files, dataset.may_ship) == (
+        loaded.name,
+        loaded.files,
+        loaded.may_ship,
+    )
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows([header, *rows])
+    return path
+
+
+def test_load_spec_leaves_a_check_text_out_of_shippable_corpora_only(tmp_path):
+    check = reference_set(Role.CHECK)
+    check_text = check.comments[check.sources.index("civil")].content
+    civil = write_csv(
+        tmp_path / "civil.csv", ["comment_id", "comment_text"], [["1", "fine"], ["2", check_text]]
+    )
+    site = write_csv(
+        tmp_path / "site.csv", ["text", "label"], [["fine", "ham"], [check_text, "ham"]]
+    )
+
+    shippable, evaluation_only = load_spec(f"civil:{civil}"), load_spec(f"csv:{site}")
+
+    assert [c.content for c in load_civil(civil).comments] == ["fine", check_text]
+    assert [c.content for c in shippable.comments] == ["fine"]
+    assert [c.content for c in evaluation_only.comments] == ["fine", check_text]
 
 
 @pytest.mark.datasets
