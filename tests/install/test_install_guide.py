@@ -14,6 +14,7 @@ import tomllib
 
 import pytest
 
+from tests.campaigns import variants
 from tests.examples import SPAM
 from tests.install import guide
 from tests.install.conftest import ROOT, record_timing
@@ -151,6 +152,7 @@ def test_guide_steps_are_well_formed():
         "checkout",
         "typo",
         "django_comments",
+        "learning",
         "upgrade",
         "uninstall",
     }
@@ -205,6 +207,42 @@ def test_plain_path_serves_the_json_api_and_the_akismet_api(venv, plain_project)
     output = run(venv, plain_project, venv / "bin" / "python", "manage.py", "shell", "-c", code)
 
     assert json.loads(output.splitlines()[-1]) == [200, True, 200, False, 200, "invalid"]
+
+
+REPORT = (
+    "import json, sys; from django.test import Client; c = Client(HTTP_HOST='localhost'); "
+    "key, texts = json.loads(sys.stdin.read()); "
+    "answers = [c.post('/akismet/1.1/submit-spam', {'api_key': key, 'blog': 'http://localhost/', "
+    "'user_ip': f'203.0.113.{i}', 'comment_content': t}).content.decode() "
+    "for i, t in enumerate(texts)]; print(json.dumps(sorted(set(answers))))"
+)
+
+
+@pytest.mark.install
+def test_learning_path_retrains_from_the_installed_package_alone(venv, plain_project, tmp_path):
+    project = copy_project(plain_project, tmp_path)
+    create_key, retrain = variant_steps("learning")
+    [created] = guide.follow([create_key], project, environment(venv), {})
+    key = created.splitlines()[-1]
+    reports = json.dumps([key, variants("supplement", 40, seed=1)])
+    python = venv / "bin" / "python"
+    reported = subprocess.run(
+        [python, "manage.py", "shell", "-c", REPORT],
+        cwd=project,
+        env=environment(venv),
+        input=reports,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert reported.stdout.splitlines()[-1] == '["Thanks for making the web a better place."]'
+    started = time.monotonic()
+
+    [output] = guide.follow([retrain], project, environment(venv), {})
+
+    record_timing("retrained from the installed package", started)
+    assert "promoted: it scores new comments now." in output, output
+    assert list(project.glob("media/moderation-models/site-*/MODEL_CARD.md"))
 
 
 @pytest.mark.install
