@@ -11,6 +11,8 @@ folder, with the datasets folder hidden from the site (MODERATION_DATASETS point
 - retrain: 60 reports, then `manage.py retrain_spam_model` in its own process (timed); the
   later variants are filed by the new model alone and with the memory, and C3 readers held or
   filed before and after are counted per 300.
+- lookup: campaign memory's first load in a process and its cost per comment, with 100, 2,000
+  and 20,000 labels.
 - trust: one API key sends submit-ham for a blatant pill-spam text 100 times, then a retrain:
   is the text still filed as spam (the key trusted, and not)?
 """
@@ -45,10 +47,10 @@ from moderation import decisions  # noqa: E402
 from moderation.api.keys import create_key  # noqa: E402
 from moderation.classifier.registry import forget_active_model  # noqa: E402
 from moderation.classifier.scoring import score_comments  # noqa: E402
-from moderation.corpora import load_c3, text_group  # noqa: E402
+from moderation.corpora import load_c3, load_wordpress, text_group  # noqa: E402
 from moderation.features import CommentData  # noqa: E402
 from moderation.memory import forget_memory  # noqa: E402
-from moderation.models import Action, ApiKey, Status  # noqa: E402
+from moderation.models import Action, ApiKey, Comment, Decision, Source, Status  # noqa: E402
 from moderation.submission import filing_for, find_match, submit_comment  # noqa: E402
 from site_demo.articles.models import Article  # noqa: E402
 from tests.campaigns import CAMPAIGNS, variants  # noqa: E402
@@ -148,6 +150,44 @@ def retrain_scenario(campaign: str, readers: list[CommentData]) -> dict[str, Any
     }
 
 
+def lookup_scenario(n_labels: int, readers: list[CommentData]) -> dict[str, float]:
+    """Time campaign memory with `n_labels` moderator labels (WordPress spam texts): its first
+    load in a process, and one lookup (the comment's vector and the nearest label)."""
+    article = fresh_site()
+    spam = load_wordpress(Path(DATASETS) / "wordpress-spam-queue").comments
+    comments = Comment.objects.bulk_create(
+        Comment(
+            content_object=article,
+            author_name="bot",
+            content=spam[i % len(spam)].content + ("" if i < len(spam) else f" #{i}"),
+            status=Status.SPAM,
+        )
+        for i in range(n_labels)
+    )
+    Decision.objects.bulk_create(
+        Decision(
+            comment=comment,
+            source=Source.MODERATOR,
+            action=Action.MARKED_SPAM,
+            status_after=Status.SPAM,
+        )
+        for comment in comments
+    )
+    find_match(readers[0], None)  # the reference IDF, computed once per process
+    forget_memory()
+    started = time.perf_counter()
+    find_match(readers[0], None)
+    loaded = time.perf_counter() - started
+    sample = readers[:500]
+    started = time.perf_counter()
+    for comment in sample:
+        find_match(comment, None)
+    return {
+        "load_seconds": round(loaded, 2),
+        "lookup_ms": round((time.perf_counter() - started) / len(sample) * 1000, 3),
+    }
+
+
 def trust_scenario(is_trusted: bool) -> dict[str, Any]:
     article = fresh_site()
     api_key, _ = create_key("Client", is_trusted=is_trusted)
@@ -178,13 +218,14 @@ def main() -> int:
     c3 = load_c3(Path(DATASETS) / "c3-news-comments")
     readers = c3.comments[: args.readers] if args.readers else c3.comments
     campaigns = args.campaigns.split(",")
-    results: dict[str, Any] = {"memory": {}, "retrain": {}, "trust": {}}
+    results: dict[str, Any] = {"memory": {}, "retrain": {}, "trust": {}, "lookup": {}}
     for campaign in tqdm(campaigns, desc="campaign memory", unit="campaign"):
         results["memory"][campaign] = memory_scenario(campaign, readers)
     for campaign in tqdm(campaigns, desc="retraining", unit="campaign"):
         results["retrain"][campaign] = retrain_scenario(campaign, readers)
     for is_trusted in (False, True):
         results["trust"]["trusted" if is_trusted else "untrusted"] = trust_scenario(is_trusted)
+    results["lookup"] = {n: lookup_scenario(n, readers) for n in (100, 2_000, 20_000)}
     if args.json:
         print(json.dumps(results, indent=1))
         return 0
@@ -204,6 +245,9 @@ def main() -> int:
             f"{r['later_spam_model_alone']:11.1%} {r['later_spam_with_memory']:12.1%}  "
             f"{r['readers_held_per_300_before']:.2f} -> {r['readers_held_per_300_after']:.2f}"
         )
+    print("\nCampaign memory's cost, per process and per comment (C3 comments looked up)")
+    for n, r in results["lookup"].items():
+        print(f"{n:6d} labels: first load {r['load_seconds']} s, lookup {r['lookup_ms']} ms")
     print("\n100 submit-ham of a blatant pill text from one key, then a retrain")
     for name, r in results["trust"].items():
         print(

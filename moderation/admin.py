@@ -334,7 +334,9 @@ class CommentAdmin(admin.ModelAdmin):
         # The band is the verdict when the comment was filed: the classifier's, or a rule's.
         band = comment.verdict or "unscored"
         shown = "–" if comment.spam_score is None else f"{comment.spam_score:.2f}"
-        return format_html('<span class="score score-{}">{} {}</span>', band, shown, band)
+        # Campaign memory, not the score, decided it: the score alone would contradict the band.
+        memory = ", near-duplicate" if comment.matched_label_id is not None else ""
+        return format_html('<span class="score score-{}">{} {}{}</span>', band, shown, band, memory)
 
     @admin.display(description="Decide")
     def decide_buttons(self, comment: Comment) -> SafeString:

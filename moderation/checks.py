@@ -110,7 +110,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
         messages.append(
             Error(
                 f"MODERATION['SITE_LABEL_WEIGHT'] must be a number above 0, not {weight!r}.",
-                hint="How many public corpora the site's own labels weigh, such as 3.0.",
+                hint="How many shipped reference comments each site label weighs, such as 3.0.",
                 id="moderation.E005",
             )
         )

@@ -19,7 +19,8 @@ DEFAULTS: dict[str, Any] = {
     # Run jobs (rechecks, retraining) on Celery workers; off: a thread of the web process.
     "CELERY": False,
     "COMMENTS_PER_PAGE": 50,  # published comments per page under an object; None: all on one
-    # The public corpora retraining reads; None: $MODERATION_DATASETS, else ../shared/datasets.
+    # The public corpora train_spam_model reads (retraining never does); None:
+    # $MODERATION_DATASETS, else ../shared/datasets.
     "DATASETS_DIR": None,
     # Folder with model.joblib + model.sha256, scoring comments while no version is active.
     "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,
@@ -49,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "PRODUCT_NAME": "Hamlet",  # shown in the notice under the comment form
     "RECHECK_INLINE_LIMIT": 200,  # comments; a larger admin recheck runs in the background
     "RETENTION_DAYS": 15,  # days spam and removed comments are kept; None: kept for ever
-    "SITE_LABEL_WEIGHT": 3.0,  # the site's labels weigh this many public corpora in retraining
+    "SITE_LABEL_WEIGHT": 3.0,  # reference comments each site label weighs in retraining
     "SPAM_THRESHOLD": None,  # probability from which a comment is spam; None: the model's
 }
 

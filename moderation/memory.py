@@ -54,6 +54,16 @@ class _Label:
     vector: TextVector
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The labels' vectors as one matrix, a row per hashed 5-gram and a column per label, so a
+    lookup reads only the rows of the new comment's 5-grams."""
+
+    matrix: sparse.csr_matrix
+    labels: list[_Label]
+    scope: np.ndarray
+
+
 @dataclass
 class _Memory:
     labels: dict[tuple[str, int], _Label] = field(default_factory=dict)  # comment -> latest
@@ -63,7 +73,7 @@ class _Memory:
     looked_at: dt.datetime | None = None  # database time of the last look
     checked: float = 0.0  # monotonic time of the last look
     loaded: float = 0.0  # monotonic time of the last full reload
-    index: tuple[Any, ...] | None = None  # (features x labels matrix, ids, spam, scope, moderator)
+    index: _Index | None = None  # built when first needed after a change
 
 
 _memory: _Memory | None = None
@@ -84,13 +94,13 @@ def find_match(comment: CommentData, api_key_id: int | None = None) -> Match | N
     vector = text_vector(comment.content)
     if vector is None:
         return None
-    matrix, ids, is_spam, scope, is_moderator = index
-    similarity = np.asarray(matrix[vector.indices].T @ vector.values).ravel()
-    similarity[(scope != _EVERYONE) & (scope != (api_key_id or -1))] = 0.0
+    similarity = np.asarray(index.matrix[vector.indices].T @ vector.values).ravel()
+    similarity[(index.scope != _EVERYONE) & (index.scope != (api_key_id or -1))] = 0.0
     best = int(np.argmax(similarity))
     if similarity[best] < threshold:
         return None
-    return Match(int(ids[best]), bool(is_spam[best]), float(similarity[best]), is_moderator[best])
+    label = index.labels[best]
+    return Match(label.decision_id, label.is_spam, float(similarity[best]), label.is_moderator)
 
 
 def describe(match: Match) -> str:
@@ -117,7 +127,7 @@ def look_again(**kwargs: object) -> None:
             _memory.checked = float("-inf")
 
 
-def _current_index() -> tuple[Any, ...] | None:
+def _current_index() -> _Index | None:
     global _memory
     with _lock:
         now = time.monotonic()
@@ -137,9 +147,9 @@ def _load(previous: _Memory | None) -> _Memory:
     memory = _Memory(looked_at=now, checked=time.monotonic())
     memory.loaded = memory.checked
     since = now - dt.timedelta(days=get_settings()["MEMORY_DAYS"])
-    rows = _rows(label_decisions().filter(created_at__gte=since).order_by("-created_at", "-pk"))
+    recent = label_decisions().filter(created_at__gte=since).order_by("-created_at", "-pk")
     known = {} if previous is None else previous.vectors
-    _apply(memory, rows[:MAX_LABELS][::-1], known)
+    _apply(memory, _rows(recent[:MAX_LABELS])[::-1], known)
     return memory
 
 
@@ -195,18 +205,10 @@ def _texts(pks: list[int]) -> dict[int, str]:
     return texts
 
 
-def _build_index(labels: list[_Label]) -> tuple[Any, ...]:
-    """Return the labels' vectors as a features x labels CSR matrix (a row per 5-gram, so a
-    lookup reads only the rows of the new comment's 5-grams), with their attributes."""
-    lengths = np.array([len(x.vector.indices) for x in labels])
+def _build_index(labels: list[_Label]) -> _Index:
+    lengths = [len(label.vector.indices) for label in labels]
     columns = np.repeat(np.arange(len(labels)), lengths)
-    rows = np.concatenate([x.vector.indices for x in labels])
-    values = np.concatenate([x.vector.values for x in labels])
+    rows = np.concatenate([label.vector.indices for label in labels])
+    values = np.concatenate([label.vector.values for label in labels])
     matrix = sparse.csr_matrix((values, (rows, columns)), shape=(N_FEATURES, len(labels)))
-    return (
-        matrix,
-        np.array([x.decision_id for x in labels]),
-        np.array([x.is_spam for x in labels]),
-        np.array([x.scope for x in labels]),
-        [x.is_moderator for x in labels],
-    )
+    return _Index(matrix, labels, np.array([label.scope for label in labels]))

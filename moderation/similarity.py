@@ -19,6 +19,9 @@ from moderation.features import normalize_text
 
 N_FEATURES = 2**20
 NGRAM = 5
+# Only the start of a long comment is compared: a campaign shows itself early, and the cost of
+# a lookup grows with the text (the classifier's character n-grams read as far).
+MAX_CHARACTERS = 1000
 # Shorter texts ("Thank you!", "Interesting") have too few n-grams to tell a campaign from a
 # coincidence: among the C3 news comments, most near-matches to reported spam were this short.
 MIN_CHARACTERS = 40
@@ -34,7 +37,8 @@ class TextVector:
 
 def ngram_counts(text: str) -> Counter[int]:
     """Return how often each hashed 5-gram occurs in the normalised, casefolded text."""
-    folded = " ".join(normalize_text(text).casefold().split())
+    folded = " ".join(normalize_text(text[: 2 * MAX_CHARACTERS]).casefold().split())
+    folded = folded[:MAX_CHARACTERS]
     return Counter(
         murmurhash3_32(folded[i : i + NGRAM], positive=True) % N_FEATURES
         for i in range(len(folded) - NGRAM + 1)

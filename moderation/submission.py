@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, models, transaction
 
 from moderation import memory, rules
 from moderation.classifier.artifacts import ModelLoadError
@@ -198,6 +198,8 @@ def find_match(comment: CommentData, api_key_id: int | None) -> Match | None:
     """Return campaign memory's match; a memory that cannot be read leaves it to the model."""
     try:
         return memory.find_match(comment, api_key_id)
+    except (InterfaceError, OperationalError):
+        raise  # the database is gone: the comment cannot be stored either, and says so
     except Exception as exc:
         logger.error("Campaign memory could not be read; the model alone decides: %s", exc)
         return None

@@ -172,3 +172,41 @@ def test_dashboard_shows_the_chart_to_a_moderator(
     page.wait_for_function("document.querySelector(\"img[src*='chart.png']\").naturalWidth > 0")
     assert chart.evaluate("img => img.naturalWidth") > 300
     screenshot("dashboard")
+
+
+@pytest.mark.parametrize("viewport", [(1366, 768), (1280, 720)])
+def test_the_queue_names_the_report_a_near_duplicate_matched_and_it_fits_the_screen(
+    live_server, browser, article, moderator, active_model, viewport
+):
+    from moderation import decisions
+    from tests.browser.conftest import ARTIFACTS
+    from tests.campaigns import variants
+
+    reported = []
+    for text in variants("supplement", 10, seed=1):
+        comment = submit_comment(article, author_name="Bot", content=text).comment
+        reported.append(comment.pk)
+        decisions.mark_spam(comment, moderator)
+    later = variants("supplement", 30, seed=2)[-1]
+    near = submit_comment(article, author_name="Bot", content=later).comment
+    assert near.status == Status.SPAM
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    log_in(page, live_server, f"{QUEUE}?status__exact=spam")
+
+    row = page.locator(f"#result_list tr:has(input[value='{near.pk}'])")
+    reason = row.locator(".reason-memory")
+    text, state = reason.inner_text(), row.locator(".score").inner_text()
+    box = reason.bounding_box()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    row.screenshot(path=str(ARTIFACTS / f"queue-memory-{width}x{height}.png"))
+    reason.locator("a").click()
+    page.wait_for_load_state()
+    opened = page.url
+    context.close()
+
+    assert text.startswith("Near-duplicate of spam reported by moderator on ")
+    assert state.endswith(" spam, near-duplicate")
+    assert box["x"] + box["width"] <= width  # wrapped within the screen, not off its edge
+    assert any(opened.endswith(f"{QUEUE}{pk}/change/") for pk in reported)
