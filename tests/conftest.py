@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from moderation.api.keys import forget_keys
 from moderation.classifier.registry import activate_model, forget_active_model, register_model
+from moderation.corpora import DATASETS_ENV, datasets_dir
 from moderation.memory import forget_memory
 from moderation.rules import forget_rules
 from tests.examples import HAM, SPAM, train_tiny_model
@@ -62,6 +63,15 @@ def empty_throttle_counts():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def real_datasets():
+    """The shared datasets folder; tests that read it skip, saying why, where it is absent."""
+    root = datasets_dir()
+    if not root.is_dir():
+        pytest.skip(f"needs the shared datasets folder {root} (set {DATASETS_ENV})")
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -571,14 +571,6 @@ def test_shipped_sources_are_loader_kinds_whose_datasets_may_ship():
 # The real corpora in ../shared/datasets (counts from their READMEs, after the documented dedup)
 
 
-@pytest.fixture
-def real_datasets():
-    root = datasets_dir()
-    if not root.is_dir():
-        pytest.skip(f"needs the shared datasets folder {root} (set {DATASETS_ENV})")
-    return root
-
-
 # name: (rows, spam, may_ship). README counts, less: 2 repeated Eminem rows (all spam) in
 # YouTube, 15 repeated rows in WordPress, 3 known spam rows in Civil Comments, the 179 toxic
 # CAT-LARGE rows, and DataCamp's one labelled comment that is only a no-break space.

@@ -6,19 +6,11 @@ import hashlib
 
 import pytest
 
-from moderation.corpora import DATASETS_ENV, Dataset, datasets_dir, load_civil, text_group
+from moderation.corpora import DATASETS_ENV, Dataset, load_civil, text_group
 from moderation.features import CommentData
 from moderation.reference import REFERENCE_FILE, Role
 from training.cli import main
 from training.reference import SIZES, select
-
-
-@pytest.fixture
-def real_datasets():
-    root = datasets_dir()
-    if not root.is_dir():
-        pytest.skip(f"needs the shared datasets folder {root} (set {DATASETS_ENV})")
-    return root
 
 
 def make_dataset(texts: list[str]) -> Dataset:
