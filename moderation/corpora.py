@@ -1,4 +1,5 @@
-"""Labelled corpora -> `Dataset`: the first step of training and retraining.
+"""Labelled corpora -> `Dataset`: the first step of training (`python -m training`,
+`train_spam_model`); a site's retraining reads none of them.
 
 Each `load_<corpus>()` reads one folder of ../shared/datasets (see its README) into `CommentData`
 records with 1 = spam / 0 = ham labels and split-group keys; `load_spec("KIND:PATH")` picks one.
@@ -15,11 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sklearn.pipeline import Pipeline
-from tqdm import tqdm
-
 from moderation import reference
-from moderation.classifier.metrics import spam_metrics
 from moderation.features import CommentData, normalize_text
 
 DATASETS_ENV = "MODERATION_DATASETS"
@@ -417,25 +414,4 @@ def load_spec(spec: str) -> Dataset:
         return dataset
     return dataset.subset(
         i for i, c in enumerate(dataset.comments) if text_group(c.content) not in held_out
-    )
-
-
-def metrics_on(pipeline: Pipeline, specs: list[str], threshold: float) -> dict[str, dict]:
-    """Return spam_metrics of `pipeline` at `threshold` on each KIND:PATH dataset."""
-    report = {}
-    for spec in tqdm(specs, desc="evaluating", unit="dataset"):
-        dataset = load_spec(spec)
-        probabilities = pipeline.predict_proba(dataset.comments)[:, 1]
-        report[dataset.name] = spam_metrics(dataset.labels, probabilities, threshold)
-    return report
-
-
-def format_metrics(report: dict[str, dict], *, as_json: bool) -> str:
-    """Return `report` as one JSON object, or as one "name: metric=value, ..." line per source."""
-    if as_json:
-        return json.dumps(report)
-    return "\n".join(
-        f"{name}: "
-        + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
-        for name, row in report.items()
     )

@@ -11,11 +11,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from moderation.classifier import artifacts
-from moderation.classifier.metrics import metrics_by_source
+from moderation.classifier.metrics import format_metrics, metrics_by_source, metrics_on
 from moderation.classifier.thresholds import card_thresholds
 from moderation.classifier.training import fit_datasets, train_model
 from moderation.conf import SHIPPED_MODEL_DIR
-from moderation.corpora import SHIPPED_SOURCES, DatasetError, format_metrics, load_spec, metrics_on
+from moderation.corpora import SHIPPED_SOURCES, DatasetError, load_spec
 from moderation.reference import REFERENCE_FILE
 from training.reference import write_reference
 from training.report import run_report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,6 +15,10 @@ from sklearn.metrics import (
     recall_score,
     roc_auc_score,
 )
+from sklearn.pipeline import Pipeline
+from tqdm import tqdm
+
+from moderation.corpora import load_spec
 
 
 def spam_metrics(labels: ArrayLike, probabilities: ArrayLike, threshold: float) -> dict:
@@ -50,3 +55,24 @@ def metrics_by_source(
     result = {name: spam_metrics(y[s == name], p[s == name], threshold) for name in sorted(set(s))}
     result["all"] = spam_metrics(y, p, threshold)
     return result
+
+
+def metrics_on(pipeline: Pipeline, specs: list[str], threshold: float) -> dict[str, dict]:
+    """Return spam_metrics of `pipeline` at `threshold` on each KIND:PATH dataset."""
+    report = {}
+    for spec in tqdm(specs, desc="evaluating", unit="dataset"):
+        dataset = load_spec(spec)
+        probabilities = pipeline.predict_proba(dataset.comments)[:, 1]
+        report[dataset.name] = spam_metrics(dataset.labels, probabilities, threshold)
+    return report
+
+
+def format_metrics(report: dict[str, dict], *, as_json: bool) -> str:
+    """Return `report` as one JSON object, or as one "name: metric=value, ..." line per source."""
+    if as_json:
+        return json.dumps(report)
+    return "\n".join(
+        f"{name}: "
+        + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
+        for name, row in report.items()
+    )

@@ -8,9 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moderation.classifier import artifacts
+from moderation.classifier.metrics import format_metrics, metrics_on
 from moderation.classifier.registry import active_model_source
 from moderation.classifier.thresholds import card_thresholds
-from moderation.corpora import DatasetError, format_metrics, metrics_on
+from moderation.corpora import DatasetError
 from moderation.verdicts import effective_thresholds
 
 
