@@ -17,6 +17,7 @@ from moderation import decisions
 from moderation.api.akismet.views import THANKS
 from moderation.api.keys import create_key
 from moderation.classifier import artifacts
+from moderation.classifier.linear_scorer import LinearScorer
 from moderation.classifier.registry import (
     activate_model,
     active_model_source,
@@ -217,6 +218,13 @@ def test_a_second_retraining_learns_afresh_from_the_same_base(
     assert GATE_RULE in card
     assert f"Result: {second.judgement.reason}" in card
     assert json.loads((tmp_path / "second" / "card.json").read_text())["gate_rule"] == GATE_RULE
+    # Same form as the base: the queue's "why" explains the candidate exactly.
+    pipeline = artifacts.load_model(tmp_path / "second", second.candidate.sha256)
+    linear = LinearScorer.from_pipeline(pipeline)
+    texts = [CommentData(t) for t in variants("supplement", 3, seed=5) + readers(3)]
+    assert [linear.score(c) for c in texts] == pytest.approx(
+        pipeline.predict_proba(texts)[:, 1].tolist(), abs=1e-9
+    )
 
 
 def test_the_most_recent_labels_are_held_out_when_there_are_enough(db, article, admin_user):

@@ -17,8 +17,10 @@ import pytest
 
 from moderation.api.keys import create_key
 from moderation.classifier.registry import activate_model, register_model
+from moderation.corpora import text_group
 from moderation.models import Action, Comment, Decision, Source, Status
 from moderation.verdicts import Verdict
+from tests.campaigns import variants
 
 SPAM_TEXT = "Buy cheap viagra online at http://cheap-pills.example.com best prices no prescription"
 HAM_TEXT = "I think the council should publish the full budget before the vote, not after."
@@ -119,6 +121,28 @@ def test_akismet_py_rechecks_a_comment_the_model_could_not_score(
     assert rechecked in {akismet.CheckResponse.SPAM, akismet.CheckResponse.DISCARD}
     stored = Comment.objects.get()  # the recheck scored the stored comment; no second copy
     assert (stored.status, stored.verdict) == (Status.SPAM, Verdict.SPAM)
+
+
+def test_akismet_py_reports_teach_campaign_memory_for_its_own_key_only(
+    live_server, site, active_model
+):
+    _, raw = site  # untrusted, as create_key makes them
+    _, other = create_key("Evening Post", ["news.example"])
+    reported = variants("supplement", 10, seed=1)
+    seen = {text_group(text) for text in reported}
+    later = next(t for t in variants("supplement", 100, seed=2) if text_group(t) not in seen)
+
+    with akismet_py(live_server, raw) as client:
+        before = client.comment_check("203.0.113.8", comment_content=later)
+        reports = [client.submit_spam("203.0.113.9", comment_content=t) for t in reported]
+        after = client.comment_check("203.0.113.8", comment_content=later)
+    with akismet_py(live_server, other) as client:
+        elsewhere = client.comment_check("203.0.113.8", comment_content=later)
+
+    assert before == akismet.CheckResponse.HAM
+    assert reports == [True] * 10
+    assert after == akismet.CheckResponse.SPAM
+    assert elsewhere == akismet.CheckResponse.HAM
 
 
 def run_node_client(script, base_url, raw):
