@@ -8,6 +8,7 @@ folder, with the datasets folder hidden from the site (MODERATION_DATASETS point
   later variants (none a copy of a reported text) are checked, and every C3 news comment
   (evaluation only, read here by the benchmark, never by the site) is filed with and without
   the memory.
+- families: the WordPress spam queue's own spun templates, 10 reported of each family.
 - retrain: 60 reports, then `manage.py retrain_spam_model` in its own process (timed); the
   later variants are filed by the new model alone and with the memory, and C3 readers held or
   filed before and after are counted per 300.
@@ -111,6 +112,32 @@ def memory_scenario(campaign: str, readers: list[CommentData]) -> dict[str, Any]
         "readers": len(readers),
         "readers_changed": sum(a != b for a, b in zip(before, after, strict=True)),
     }
+
+
+def families_scenario() -> dict[str, Any]:
+    """Real campaigns: the WordPress queue's spun templates, grouped by their first four words
+    ("I would like to thank you for the efforts…"). Report 10 of each family of 15 or more;
+    how many of the family's other members match a report?"""
+    fresh_site()
+    spam = load_wordpress(Path(DATASETS) / "wordpress-spam-queue").comments
+    families: dict[str, list[str]] = {}
+    for comment in spam:
+        families.setdefault(" ".join(comment.content.lower().split()[:4]), []).append(
+            comment.content
+        )
+    sizes = {}
+    caught = total = 0
+    for opening, texts in families.items():
+        if len(texts) < 15:
+            continue
+        fresh_site()
+        article = Article.objects.get()
+        report(article, texts[:10])
+        rest = [CommentData(text) for text in texts[10:]]
+        hits = sum(bool((m := find_match(c, None)) and m.is_spam) for c in rest)
+        sizes[opening] = f"{hits}/{len(rest)}"
+        caught, total = caught + hits, total + len(rest)
+    return {"families": sizes, "caught": caught, "total": total}
 
 
 def retrain_command() -> tuple[float, str]:
@@ -221,6 +248,7 @@ def main() -> int:
     results: dict[str, Any] = {"memory": {}, "retrain": {}, "trust": {}, "lookup": {}}
     for campaign in tqdm(campaigns, desc="campaign memory", unit="campaign"):
         results["memory"][campaign] = memory_scenario(campaign, readers)
+    results["families"] = families_scenario()
     for campaign in tqdm(campaigns, desc="retraining", unit="campaign"):
         results["retrain"][campaign] = retrain_scenario(campaign, readers)
     for is_trusted in (False, True):
@@ -237,6 +265,12 @@ def main() -> int:
             f"{name:11s} {r['later_spam_model_alone']:10.1%} {r['later_spam_with_memory']:11.1%}"
             f"  {r['readers_changed']} of {r['readers']}"
         )
+    families = results["families"]
+    print(
+        f"WordPress spun-template families ({len(families['families'])} of 15+ comments): "
+        f"{families['caught']} of {families['total']} later members match a report "
+        f"({families['caught'] / families['total']:.1%}; memory alone, the model not counted)"
+    )
     print("\nRetraining, 60 reports (target: >= 80% filed as spam; <= 1 more in 300 held; <= 30 s)")
     print("campaign    seconds  promoted  model alone  with memory  held per 300 before -> after")
     for name, r in results["retrain"].items():
