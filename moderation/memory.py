@@ -23,7 +23,7 @@ from moderation.conf import get_settings
 from moderation.features import CommentData
 from moderation.labels import label_decisions
 from moderation.models import LABEL_FOR_ACTION, Decision, Source
-from moderation.similarity import N_FEATURES, TextVector, text_vector
+from moderation.similarity import N_FEATURES, TextVector, idf, text_vector
 
 # The most recent labels kept: bounds each process's memory and the cost of a lookup.
 MAX_LABELS = 20_000
@@ -101,6 +101,13 @@ def find_match(comment: CommentData, api_key_id: int | None = None) -> Match | N
         return None
     label = index.labels[best]
     return Match(label.decision_id, label.is_spam, float(similarity[best]), label.is_moderator)
+
+
+def warm_up() -> None:
+    """Read the labels and the reference IDF now (scoring.warm_up calls it at start-up)."""
+    if get_settings()["MEMORY_SIMILARITY"] is not None and get_settings()["MEMORY_DAYS"]:
+        idf()
+        _current_index()
 
 
 def describe(match: Match) -> str:

@@ -73,12 +73,19 @@ def score_comment(comment: CommentData) -> Score:
 
 
 def warm_up() -> None:
-    """Load the active model now, not on the first comment (which would wait about 1.5 s).
+    """Load the active model and campaign memory now, not on the first comment (which would
+    wait about 1.5 s, and more with many labels).
 
     Call it from wsgi.py after get_wsgi_application(). A model that cannot load is only
     logged here: comments then wait as pending, as they would anyway.
     """
+    from moderation import memory  # memory reads labels, which import the models
+
     try:
         load(active_model_source())
     except Exception as exc:
         logger.warning("Could not load the spam model at start-up: %s", exc)
+    try:
+        memory.warm_up()
+    except Exception as exc:
+        logger.warning("Could not read campaign memory at start-up: %s", exc)

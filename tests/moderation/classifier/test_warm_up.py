@@ -23,3 +23,19 @@ def test_warm_up_without_a_model_only_logs(no_model, caplog):
 
     assert "Could not load the spam model at start-up" in caplog.text
     assert not scoring._loaded
+
+
+def test_warm_up_reads_campaign_memory_before_any_comment(active_model, article, admin_user):
+    from moderation import decisions, memory
+    from moderation.submission import submit_comment
+    from tests.campaigns import variants
+
+    for text in variants("book", 3, seed=1):
+        decisions.mark_spam(submit_comment(article, author_name="R", content=text).comment, None)
+    memory.forget_memory()
+
+    scoring.warm_up()
+
+    assert memory._memory is not None
+    assert len(memory._memory.labels) == 3
+    assert memory._memory.index is not None
