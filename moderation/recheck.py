@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -112,7 +113,7 @@ def _recheck_batch(pks: list[int]) -> RecheckResult:
 
 def _key_id(comment: Comment) -> int | None:
     """Return the API key a comment came through (it is stored on the key), else None."""
-    if comment.content_type.model_class() is ApiKey:
+    if ContentType.objects.get_for_id(comment.content_type_id).model_class() is ApiKey:
         return int(comment.object_pk)
     return None
 

@@ -71,7 +71,7 @@ def file_comment(
         action=filing.action,
         status_before=comment.status if comment.pk else "",
         status_after=filing.status,
-        note=note or (memory.describe(filing.match) if filing.match else ""),
+        note="; ".join(filter(None, [note, memory.describe(filing.match) if filing.match else ""])),
     )
     comment.status, comment.verdict = filing.status, filing.verdict
     comment.matched_label_id = filing.match.decision_id if filing.match else None

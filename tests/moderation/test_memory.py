@@ -207,7 +207,9 @@ def test_a_recheck_files_a_held_near_duplicate_as_spam(article, admin_user):
 
     held.refresh_from_db()
     assert (result.spam, held.status) == (1, Status.SPAM)
-    assert held.history.last().action == Action.MATCHED_SPAM
+    entry = held.history.last()
+    assert (entry.action, entry.status_before) == (Action.MATCHED_SPAM, Status.PENDING)
+    assert entry.note.startswith("recheck; Near-duplicate (similarity ")
 
 
 def test_akismet_comment_check_answers_true_for_a_near_duplicate(admin_user):
