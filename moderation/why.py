@@ -1,4 +1,5 @@
-"""The reasons shown beside a comment in the queue: a rule, or the model's own contributions.
+"""The reasons a comment was filed as it was: a rule, the report campaign memory matched, or the
+model's own contributions; as HTML for the queue, and as data (reasons_for) for the JSON API.
 
 Every piece of comment text goes through format_html / conditional_escape: the highlighting
 wraps escaped words in <mark>, it never marks up the reader's text itself.
@@ -7,6 +8,8 @@ wraps escaped words in <mark>, it never marks up the reader's text itself.
 from __future__ import annotations
 
 import logging
+import math
+from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -73,6 +76,12 @@ def reasons(explanation: Explanation, *, limit: int = 4) -> SafeString:
     )
 
 
+def matched_label(comment: Comment) -> Decision | None:
+    """Return the label campaign memory matched the comment to: reported spam filed it as
+    spam, an approval held it back from spam. None when memory did not decide it."""
+    return comment.matched_label if comment.matched_label_id is not None else None
+
+
 def describe_match(label: Decision) -> str:
     """Return, in words, the label campaign memory matched: what it said, who, and when."""
     what = "spam reported" if LABEL_FOR_ACTION.get(label.action) else "a comment approved"
@@ -109,7 +118,7 @@ def why_html(comment: Comment, *, max_words: int | None = None) -> SafeString:
         return format_html(
             '<span class="reason reason-rule">{}</span>', rules.describe(comment.rule)
         )
-    label = comment.matched_label if comment.matched_label_id is not None else None
+    label = matched_label(comment)
     if label is not None and LABEL_FOR_ACTION.get(label.action):
         return format_html(
             '<div class="why-text">{}</div><div class="why-reasons">{}</div>',
@@ -151,3 +160,46 @@ def _excerpt(text: str, max_words: int | None) -> str:
     if max_words is None or len(words) <= max_words:
         return text
     return " ".join(words[:max_words]) + "…"
+
+
+@dataclass(frozen=True)
+class Reason:
+    feature: str
+    weight: float | None
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """What decided a comment, and the model whose weights gave them (None for a rule)."""
+
+    reasons: list[Reason]
+    model_version: str | None = None
+
+
+def reasons_for(comment: Comment, *, limit: int = 8) -> Reasons:
+    """Return what decided `comment`: its rule, or the words and signals that moved its score.
+
+    Words and signals come from the active model, which may be newer than the one that scored
+    the comment (its `model_version`): the result says which.
+    """
+    if comment.rule_id is not None and comment.rule is not None:
+        return Reasons([Reason(rules.describe(comment.rule), None)])
+    label = matched_label(comment)
+    if label is not None and LABEL_FOR_ACTION.get(label.action):
+        return Reasons([Reason(describe_match(label), None)])
+    if not comment.verdict:
+        return Reasons([])  # never scored: there is nothing to explain
+    version = active_model_source().version  # what explanation_for explains with
+    explanation = explanation_for(comment)
+    if explanation is None:
+        return Reasons([])
+    items = [
+        *[(f"“{w}”", c) for w, c in explanation.top_words(limit)],
+        *[(f"“{w}”", c) for w, c in explanation.top_words(limit, spam=False)],
+        *explanation.notable_signals(),
+    ]
+    items.sort(key=lambda item: -abs(item[1]))
+    reasons = [Reason(f, round(c, 4)) for f, c in items[:limit] if math.isfinite(c)]
+    if label is not None:  # an approved near-duplicate held it back from spam
+        reasons.insert(0, Reason(f"Held, not filed as spam: {describe_match(label)}", None))
+    return Reasons(reasons, version)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,22 +11,18 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from moderation import rules
-from moderation.classifier.registry import active_model_source
 from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
 from moderation.models import (
     ANONYMOUS,
-    LABEL_FOR_ACTION,
     Action,
     ApiKey,
     ApiUsage,
-    Comment,
     Source,
     Status,
 )
 from moderation.verdicts import Verdict
-from moderation.why import describe_match, explanation_for
+from moderation.why import Reasons, reasons_for
 
 VERDICT = "The classifier's verdict when the comment arrived; null when it could not score it."
 # Twice the comment form's default MAX_COMMENT_LENGTH. With every field at its longest, in
@@ -213,12 +208,6 @@ class DecisionRequestSerializer(serializers.Serializer):
         return ACTION_FOR_DECISION[self.validated_data["decision"]]
 
 
-@dataclass(frozen=True)
-class Reason:
-    feature: str
-    weight: float | None
-
-
 class ReasonSerializer(serializers.Serializer):
     feature = serializers.CharField(
         help_text="A word (in quotes), a signal, the rule, or the labelled comment this one is "
@@ -229,43 +218,6 @@ class ReasonSerializer(serializers.Serializer):
         help_text="Log-odds towards spam (positive) or ham (negative); null for a rule or "
         "campaign memory.",
     )
-
-
-@dataclass(frozen=True)
-class Reasons:
-    """What decided a comment, and the model whose weights gave them (None for a rule)."""
-
-    reasons: list[Reason]
-    model_version: str | None = None
-
-
-def reasons_for(comment: Comment, *, limit: int = 8) -> Reasons:
-    """Return what decided `comment`: its rule, or the words and signals that moved its score.
-
-    Words and signals come from the active model, which may be newer than the one that scored
-    the comment (its `model_version`): the result says which.
-    """
-    if comment.rule_id is not None and comment.rule is not None:
-        return Reasons([Reason(rules.describe(comment.rule), None)])
-    label = comment.matched_label if comment.matched_label_id is not None else None
-    if label is not None and LABEL_FOR_ACTION.get(label.action):
-        return Reasons([Reason(describe_match(label), None)])
-    if not comment.verdict:
-        return Reasons([])  # never scored: there is nothing to explain
-    version = active_model_source().version  # what explanation_for explains with
-    explanation = explanation_for(comment)
-    if explanation is None:
-        return Reasons([])
-    items = [
-        *[(f"“{w}”", c) for w, c in explanation.top_words(limit)],
-        *[(f"“{w}”", c) for w, c in explanation.top_words(limit, spam=False)],
-        *explanation.notable_signals(),
-    ]
-    items.sort(key=lambda item: -abs(item[1]))
-    reasons = [Reason(f, round(c, 4)) for f, c in items[:limit] if math.isfinite(c)]
-    if label is not None:  # an approved near-duplicate held it back from spam
-        reasons.insert(0, Reason(f"Held, not filed as spam: {describe_match(label)}", None))
-    return Reasons(reasons, version)
 
 
 class ReasonsFields(serializers.Serializer):
