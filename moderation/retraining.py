@@ -200,20 +200,20 @@ def training_rows(site_labels: list[Label], base: Pipeline, thresholds: Threshol
     by_text: dict[str, list[Label]] = {}
     for label in sorted(site_labels, key=lambda x: x.decided_at):
         by_text.setdefault(text_group(label.comment.content), []).append(label)
-    chosen = []
+    chosen: list[Label] = []
+    lone: list[Label] = []  # a key's "not spam" that no moderator and no second key backs
     for group in by_text.values():
         moderators = [x for x in group if x.api_key_id is None]
-        chosen.append((moderators or group)[-1])
-    keys_only = [x for x in chosen if x.api_key_id is not None and not x.is_spam]
+        label = (moderators or group)[-1]
+        chosen.append(label)
+        voices = {x.api_key_id for x in group if not x.is_spam}
+        if label.api_key_id is not None and not label.is_spam and len(voices) < 2:
+            lone.append(label)
     overruled: set[int] = set()
-    if keys_only:
-        probabilities = base.predict_proba([x.comment for x in keys_only])[:, 1]
+    if lone:
+        probabilities = base.predict_proba([x.comment for x in lone])[:, 1]
         spam_at = effective_thresholds(thresholds).spam
-        for label, probability in zip(keys_only, probabilities, strict=True):
-            group = by_text[text_group(label.comment.content)]
-            voices = {x.api_key_id for x in group if not x.is_spam}
-            if probability >= spam_at and len(voices) < 2:
-                overruled.add(id(label))
+        overruled = {id(x) for x, p in zip(lone, probabilities, strict=True) if p >= spam_at}
     kept = [x for x in chosen if id(x) not in overruled]
     return TrainingRows(kept, len(site_labels) - len(chosen), len(overruled))
 
