@@ -27,8 +27,14 @@ def label_decisions() -> QuerySet[Decision]:
     ).exclude(comment__is_test=True)
 
 
-# Labels that speak for every site: a moderator's, or a trusted API key's.
+# Labels that speak for every site: a moderator's, or a trusted API key's (the query form of
+# is_trusted_label).
 TRUSTED = Q(source=Source.MODERATOR) | Q(source=Source.API, api_key__is_trusted=True)
+
+
+def is_trusted_label(source: str, key_is_trusted: bool | None) -> bool:
+    """Return whether a label speaks for every site: a moderator's, or a trusted key's."""
+    return source == Source.MODERATOR or (source == Source.API and bool(key_is_trusted))
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,9 @@ def label_rows() -> Iterator[dict[str, Any]]:
             "moderator": decision.moderator.get_username() if decision.moderator else None,
             "api_key": decision.api_key.site if decision.api_key else None,
             # Whether it teaches the shared model (a moderator's, or a trusted key's).
-            "trusted": decision.source == Source.MODERATOR
-            or (decision.api_key is not None and decision.api_key.is_trusted),
+            "trusted": is_trusted_label(
+                decision.source, decision.api_key is not None and decision.api_key.is_trusted
+            ),
             "note": decision.note,
             "decided_at": decision.created_at.isoformat(),
         }

@@ -21,7 +21,7 @@ from scipy import sparse
 
 from moderation.conf import get_settings
 from moderation.features import CommentData
-from moderation.labels import label_decisions
+from moderation.labels import is_trusted_label, label_decisions
 from moderation.models import LABEL_FOR_ACTION, Decision, Source
 from moderation.similarity import N_FEATURES, TextVector, idf, text_vector
 
@@ -197,7 +197,7 @@ def _apply(
         memory.vectors[cached] = vector
         if vector is None:
             continue
-        scope = _EVERYONE if is_moderator or is_trusted else key_id
+        scope = _EVERYONE if is_trusted_label(source, is_trusted) else key_id
         memory.labels[place] = _Label(pk, LABEL_FOR_ACTION[action], scope, is_moderator, vector)
 
 
