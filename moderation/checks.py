@@ -128,7 +128,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 id="moderation.E009",
             )
         )
-    for key in ("CELERY", "DISCARD_BLATANT_SPAM"):
+    for key in ("CELERY", "DISCARD_BLATANT_SPAM", "HOLD_UNADVERTISED"):
         if not isinstance(conf[key], bool):
             messages.append(
                 Error(

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "DISCARD_THRESHOLD": 0.99,  # probability
     "FORM_RATE_PER_IP": "20/min",  # comment form posts per client IP (DRF rate); None: no limit
     "HAM_THRESHOLD": None,  # probability below which a comment is published; None: the model's
+    # A comment with nothing to advertise (no link, domain, phone or e-mail in its text, no
+    # author website) is at most held for review by the model alone, never filed as spam.
+    "HOLD_UNADVERTISED": True,
     "HONEYPOT_FIELD": "website_confirm",  # hidden form field that only bots fill in
     "MAX_COMMENT_LENGTH": 5000,  # characters
     "MAX_FORM_AGE": 2 * 60 * 60,  # seconds a rendered form stays valid

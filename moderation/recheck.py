@@ -119,7 +119,7 @@ def _key_id(comment: Comment) -> int | None:
 
 
 def _file(comment: Comment, score: Score, match: Match | None) -> Verdict:
-    filing = filing_for(score, match)
+    filing = filing_for(score, match, CommentData.from_comment(comment))
     assert filing is not None  # a score always files
     decision = file_comment(comment, filing, score, note=NOTE)
     decision.comment = comment

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError, models, transaction
 
-from moderation import memory, rules
+from moderation import features, memory, rules
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.scoring import Score, score_comment
 from moderation.features import CommentData
@@ -44,7 +44,7 @@ class Filing:
     match: Match | None = None
 
 
-def filing_for(score: Score | None, match: Match | None) -> Filing | None:
+def filing_for(score: Score | None, match: Match | None, comment: CommentData) -> Filing | None:
     """Return how a comment is filed; None when neither memory nor the model can say.
 
     A near-duplicate of reported spam is spam whatever the model says. A comment the model
@@ -55,7 +55,9 @@ def filing_for(score: Score | None, match: Match | None) -> Filing | None:
         return Filing(Verdict.SPAM, Status.SPAM, Action.MATCHED_SPAM, Source.MEMORY, match)
     if score is None:
         return None
-    verdict = verdict_for(score.spam_probability, score.thresholds)
+    verdict = verdict_for(
+        score.spam_probability, score.thresholds, advertises=features.advertises(comment)
+    )
     if verdict == Verdict.SPAM and match is not None and match.is_moderator:
         return Filing(Verdict.PENDING, Status.PENDING, Action.MATCHED_HAM, Source.MEMORY, match)
     status, action = STATUS_FOR_VERDICT[verdict]
@@ -117,15 +119,15 @@ def submit_comment(
     score: Score | None = None
     match: Match | None = None
     error: Exception | None = None
+    data = CommentData.from_comment(comment)
     try:
         rule = rules.matching_rule(comment)
         if rule is None:
-            data = CommentData.from_comment(comment)
             match = find_match(data, target.pk if isinstance(target, ApiKey) else None)
             score = score_comment(data)
     except Exception as exc:
         rule, error = None, exc
-    filing = filing_for(score, match)
+    filing = filing_for(score, match, data)
     verdict: Verdict | None
     if rule is not None:
         verdict, decision = _by_rule(comment, rule)

@@ -23,10 +23,18 @@ def effective_thresholds(model: Thresholds) -> Thresholds:
     )
 
 
-def verdict_for(spam_probability: float, model_thresholds: Thresholds) -> Verdict:
-    """Return the verdict for `spam_probability` under the model's (or configured) thresholds."""
+def verdict_for(
+    spam_probability: float, model_thresholds: Thresholds, *, advertises: bool = True
+) -> Verdict:
+    """Return the verdict for `spam_probability` under the model's (or configured) thresholds.
+
+    A comment with nothing to advertise (features.advertises) is at most held while
+    HOLD_UNADVERTISED is on: a reader's thanks is never spam on the model's word alone.
+    """
     thresholds = effective_thresholds(model_thresholds)
     if spam_probability >= thresholds.spam:
+        if not advertises and get_settings()["HOLD_UNADVERTISED"]:
+            return Verdict.PENDING
         return Verdict.SPAM
     if spam_probability < thresholds.ham:
         return Verdict.HAM

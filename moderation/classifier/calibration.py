@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -56,22 +57,21 @@ class CrossCalibratedClassifier(ClassifierMixin, BaseEstimator):
             cv = StratifiedKFold(self.n_splits, shuffle=True, random_state=self.random_state)
         else:
             cv = StratifiedGroupKFold(self.n_splits, shuffle=True, random_state=self.random_state)
-        fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
-        scores = cross_val_predict(
-            base,
-            X,
-            y,
-            cv=cv,
-            groups=groups,
-            method="decision_function",
-            params=fit_params,
-            n_jobs=self.n_jobs,
-        ).reshape(-1, 1)
+        weights = None if sample_weight is None else np.asarray(sample_weight)
+        folds = list(cv.split(X, y, groups))
+        # The folds' models and the final one are fitted side by side, n_jobs at a time.
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit)(clone(base), X, y, weights, rows)
+            for rows in [train for train, _ in folds] + [None]
+        )
+        scores = np.zeros((len(y), 1))
+        for model, (_, test) in zip(fitted, folds, strict=False):
+            scores[test, 0] = model.decision_function(X[test])
         # Platt scaling on the rows as they are (unweighted), so probabilities keep the real
         # class balance; the large C leaves its two parameters essentially unregularised.
         self.calibrator_ = LogisticRegression(C=1e4).fit(scores, y)
         self.oof_probabilities_ = self.calibrator_.predict_proba(scores)[:, 1]
-        self.estimator_ = base.fit(X, y, **fit_params)
+        self.estimator_ = fitted[-1]
         return self
 
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -94,3 +94,10 @@ class CrossCalibratedClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_class = False
         return tags
+
+
+def _fit(model: Any, X: Any, y: np.ndarray, weights: np.ndarray | None, rows: Any) -> Any:
+    """Fit `model` on `rows` of the data (None: all of them)."""
+    if rows is not None:
+        X, y, weights = X[rows], y[rows], None if weights is None else weights[rows]
+    return model.fit(X, y) if weights is None else model.fit(X, y, sample_weight=weights)

@@ -1,19 +1,20 @@
 """Why a comment scored as it did: the linear model's own contributions, per word and per signal.
 
 The spam log-odds is the intercept plus one term per n-gram and per signal. Each n-gram's term
-is shared out among the words it came from (a bigram across two words, half to each), so the
-words' figures, the signals' and the intercept add up to the model's log-odds (exactly, but for
-a bigram that skips a word with no letters in it, which no word is given).
+is shared out among the words its span touches (a word pair across two words, half to each),
+so the words' figures, the signals' and the intercept add up to the model's log-odds exactly.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from moderation import features
-from moderation.classifier.linear_scorer import LinearScorer, TextBranch
+from moderation.classifier.linear_scorer import LinearScorer
 from moderation.features import CommentData
 
 # Contributions smaller than this (in log-odds) are not worth a moderator's attention.
@@ -53,54 +54,50 @@ class Explanation:
 
 def explain(scorer: LinearScorer, comment: CommentData) -> Explanation:
     """Return the per-word and per-signal contributions to `comment`'s spam score."""
-    prepared = features.prepare([comment])[0]
+    vectorizer = scorer.vectorizer
+    [prepared] = features.prepare([comment])
     words = prepared.text.split(" ") if prepared.text else []
-    per_word = [0.0] * len(words)
-    for branch in scorer.texts:
-        for index, contribution in _word_contributions(branch, prepared.text, words):
-            per_word[index] += contribution
-    weights = scorer.signal_weights
-    intercept = scorer.intercept + sum(weights.get(n, 0.0) * v for n, v in _ORDINARY.items())
+    # Offset of each word in the text: an n-gram belongs to the words its span touches.
+    word_starts = np.cumsum([0] + [len(w) + 1 for w in words[:-1]]) if words else np.zeros(1)
+    per_word = np.zeros(len(words))
+    offset = 0
+    for block, size in zip(
+        vectorizer.blocks([prepared]), (2**vectorizer.char_bits, 2**vectorizer.word_bits),
+        strict=True,
+    ):
+        grams = block.grams
+        contributions = scorer.weights[offset + grams.columns] * block.values
+        # A character n-gram's padding space (" th") is not part of the word before it.
+        starts = grams.starts + _is_space(prepared.text, grams.starts)
+        ends = grams.ends - _is_space(prepared.text, grams.ends - 1)
+        last = max(len(words) - 1, 0)
+        first_word = np.clip(np.searchsorted(word_starts, starts, "right") - 1, 0, last)
+        last_word = np.clip(np.searchsorted(word_starts, ends - 1, "right") - 1, 0, last)
+        for a, b, contribution in zip(first_word, last_word, contributions, strict=True):
+            per_word[a : b + 1] += contribution / (b - a + 1)
+        offset += size
+    signal_weights = {
+        name: float(scorer.weights[offset + index]) / float(vectorizer.signal_scale_[index])
+        for name, index in vectorizer.signal_index_.items()
+    }
+    intercept = scorer.intercept + sum(signal_weights.get(n, 0.0) * v for n, v in _ORDINARY.items())
     values = {**dict.fromkeys(_ORDINARY, 0.0), **prepared.signals}
     signals = [
-        (features.describe_signal(name), weights.get(name, 0.0) * (v - _ORDINARY.get(name, 0.0)))
+        (
+            features.describe_signal(name),
+            signal_weights.get(name, 0.0) * (v - _ORDINARY.get(name, 0.0)),
+        )
         for name, v in values.items()
     ]
     return Explanation(
         spam_probability=scorer.score(comment),
         intercept=intercept,
-        words=list(zip(words, per_word, strict=True)),
+        words=list(zip(words, per_word.tolist(), strict=True)),
         signals=signals,
     )
 
 
-def _word_contributions(branch: TextBranch, text: str, words: list[str]) -> list[tuple[int, float]]:
-    """Return (word index, share of this branch's log-odds) pairs."""
-    counts = Counter(branch.analyze(text))
-    values = {
-        term: (1.0 + math.log(count)) * branch.idf[branch.vocabulary[term]]
-        for term, count in counts.items()
-        if term in branch.vocabulary
-    }
-    norm = math.sqrt(sum(v * v for v in values.values()))
-    if not norm:
-        return []
-    term_total = {t: branch.weights[branch.vocabulary[t]] * v / norm for t, v in values.items()}
-
-    # Where each term occurs: inside one word, or across a pair of neighbours.
-    analysed = {word: Counter(branch.analyze(word)) for word in set(words)}
-    own = [analysed[word] for word in words]
-    places: list[tuple[list[int], Counter[str]]] = [([i], c) for i, c in enumerate(own)]
-    for i in range(0 if branch.within_words else len(words) - 1):
-        across = Counter(branch.analyze(f"{words[i]} {words[i + 1]}")) - own[i] - own[i + 1]
-        if across:
-            places.append(([i, i + 1], across))
-    occurrences: Counter[str] = Counter()
-    for _, terms in places:
-        occurrences.update(terms)
-
-    shares = []
-    for indexes, terms in places:
-        total = sum(term_total[t] * n / occurrences[t] for t, n in terms.items() if t in term_total)
-        shares += [(i, total / len(indexes)) for i in indexes]
-    return shares
+def _is_space(text: str, positions: np.ndarray) -> np.ndarray:
+    """Return 1 where a position is a space of the text or its padding (-1, len(text))."""
+    padded = np.frombuffer(f" {text} ".encode("utf-32-le"), np.uint32)
+    return (padded[positions + 1] == ord(" ")).astype(np.int64)

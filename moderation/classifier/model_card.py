@@ -39,6 +39,16 @@ def render_evaluation(results: dict[str, Any], *, level: str = "##") -> list[str
     for key, title in _SECTIONS.items():
         if key in results:
             lines += ["", f"{level} {title}", "", *metrics_table(results[key])]
+    for name, counts in results.get("friendly_readers", {}).items():
+        lines += [
+            "",
+            f"{level} Friendly readers, never trained on (`training/friendly_readers.jsonl`)",
+            "",
+            "| Set | n | published | held | filed as spam |",
+            "|---|---:|---:|---:|---:|",
+            f"| {name} | {counts['n']} | {counts['published']} | {counts['held']} "
+            f"| {counts['spam']} |",
+        ]
     if results.get("trade_off"):
         lines += ["", f"{level} Trade-off: every target at one fixed spam threshold", ""]
         lines += trade_off_table(results["trade_off"], results.get("targets", []))

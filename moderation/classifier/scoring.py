@@ -31,15 +31,12 @@ class LoadedModel:
     linear: LinearScorer | None
 
     def score(self, comments: list[CommentData]) -> list[float]:
-        # Up to _FEW comments the LinearScorer is faster; beyond it scikit-learn's vectorised
-        # batch path wins (bench/scoring_speed.py measures both).
-        if self.linear is not None and len(comments) <= _FEW:
+        if self.linear is not None:
             return self.linear.score_many(comments)
         probabilities: list[float] = self.pipeline.predict_proba(comments)[:, 1].tolist()
         return probabilities
 
 
-_FEW = 4
 logger = logging.getLogger(__name__)
 _loaded: dict[tuple[Path, str], LoadedModel] = {}
 _lock = threading.Lock()

@@ -66,9 +66,10 @@ def test_max_comment_length_must_be_a_positive_whole_number_e003(settings, value
     ]
 
 
-def test_discard_flag_must_be_a_bool_e004(settings):
-    assert messages_for(settings, DISCARD_BLATANT_SPAM="yes") == [
-        ("moderation.E004", "MODERATION['DISCARD_BLATANT_SPAM'] must be True or False, not 'yes'.")
+@pytest.mark.parametrize("key", ["DISCARD_BLATANT_SPAM", "HOLD_UNADVERTISED"])
+def test_flags_must_be_a_bool_e004(settings, key):
+    assert messages_for(settings, **{key: "yes"}) == [
+        ("moderation.E004", f"MODERATION[{key!r}] must be True or False, not 'yes'.")
     ]
 
 

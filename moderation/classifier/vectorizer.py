@@ -1,0 +1,163 @@
+"""CommentVectorizer: comments -> one sparse row each of hashed n-grams and signals.
+
+Three blocks of columns, side by side: character n-grams (2**char_bits buckets), words and
+word pairs (2**word_bits buckets), then the signals of features.py. Each n-gram block is
+IDF-weighted and scaled to unit length per comment; each signal is divided by its largest
+training value. An n-gram that occurs twice is two entries of the same column (CSR rows are
+not summed): a dot product adds them, and it saves sorting every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from moderation import features
+from moderation.classifier import hashing
+from moderation.features import CommentData, Prepared
+
+# Comments vectorised at once: larger batches stop fitting the CPU caches.
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Block:
+    """One n-gram block of a batch: its Grams and each n-gram's value in the row."""
+
+    grams: hashing.Grams
+    values: np.ndarray  # float64, (n_grams,): idf / the row's norm
+
+
+class CommentVectorizer(TransformerMixin, BaseEstimator):
+    """Turn CommentData into a CSR matrix: char n-grams | words | signals."""
+
+    def __init__(self, char_bits: int = 20, word_bits: int = 20) -> None:
+        self.char_bits = char_bits
+        self.word_bits = word_bits
+
+    def fit(self, comments: Sequence[CommentData], y: Any = None) -> CommentVectorizer:
+        self.fit_transform(comments)
+        return self
+
+    def fit_transform(
+        self, comments: Sequence[CommentData], y: Any = None, **fit_params: Any
+    ) -> sparse.csr_matrix:
+        """Learn the IDF weights and signal scales of `comments`, and return their matrix."""
+        comments = list(comments)
+        chunks = [features.prepare(comments[i : i + CHUNK]) for i in range(0, len(comments), CHUNK)]
+        grams = [
+            (
+                hashing.char_grams(features.prepared_texts(p), self.char_bits),
+                hashing.word_grams(features.prepared_texts(p), self.word_bits),
+            )
+            for p in chunks
+        ]
+        n = len(comments)
+        self.char_idf_ = _idf(sum(_df(c, self.char_bits) for c, _ in grams), n)
+        self.word_idf_ = _idf(sum(_df(w, self.word_bits) for _, w in grams), n)
+        names = sorted({name for p in chunks for item in p for name in item.signals})
+        self.signal_index_ = {name: i for i, name in enumerate(names)}
+        scale = np.zeros(len(names))
+        for p in chunks:
+            for item in p:
+                for name, value in item.signals.items():
+                    i = self.signal_index_[name]
+                    scale[i] = max(scale[i], abs(value))
+        self.signal_scale_ = np.where(scale > 0, scale, 1.0)
+        matrices = [
+            self._matrix(p, (_block(c, self.char_idf_), _block(w, self.word_idf_)))
+            for p, (c, w) in zip(chunks, grams, strict=True)
+        ]
+        return _stack(matrices, self.n_features)
+
+    @property
+    def n_features(self) -> int:
+        return 2**self.char_bits + 2**self.word_bits + len(self.signal_index_)
+
+    def transform(self, comments: Sequence[CommentData]) -> sparse.csr_matrix:
+        check_is_fitted(self)
+        comments = list(comments)
+        return _stack(
+            [
+                self._transform(features.prepare(comments[i : i + CHUNK]))
+                for i in range(0, len(comments), CHUNK)
+            ],
+            self.n_features,
+        )
+
+    def blocks(self, prepared: Sequence[Prepared]) -> tuple[Block, Block]:
+        """Return the character and word blocks of prepared comments."""
+        texts = features.prepared_texts(prepared)
+        return (
+            _block(hashing.char_grams(texts, self.char_bits), self.char_idf_),
+            _block(hashing.word_grams(texts, self.word_bits), self.word_idf_),
+        )
+
+    def signal_values(self, signals: dict[str, float]) -> dict[str, float]:
+        """Return the scaled value of each signal the vectoriser knows."""
+        index, scale = self.signal_index_, self.signal_scale_
+        return {n: v / scale[index[n]] for n, v in signals.items() if n in index}
+
+    def _transform(self, prepared: list[Prepared]) -> sparse.csr_matrix:
+        return self._matrix(prepared, self.blocks(prepared))
+
+    def _matrix(self, prepared: list[Prepared], blocks: tuple[Block, Block]) -> sparse.csr_matrix:
+        chars, words = blocks
+        offset = 2**self.char_bits + 2**self.word_bits
+        columns, values, counts = [], [], []
+        for p in prepared:
+            found = self.signal_values(p.signals)
+            columns.extend(offset + self.signal_index_[n] for n in found)
+            values.extend(found.values())
+            counts.append(len(found))
+        per_row = [np.diff(chars.grams.indptr), np.diff(words.grams.indptr), np.array(counts)]
+        indptr = np.zeros(len(prepared) + 1, np.int64)
+        np.cumsum(np.sum(per_row, axis=0), out=indptr[1:])
+        # Interleave the three blocks row by row: sort a row number for every entry.
+        rows = np.concatenate([np.repeat(np.arange(len(prepared)), n) for n in per_row])
+        order = np.argsort(rows, kind="stable")
+        data = np.concatenate([chars.values, words.values, np.asarray(values, np.float64)])
+        indices = np.concatenate(
+            [
+                chars.grams.columns,
+                words.grams.columns + 2**self.char_bits,
+                np.asarray(columns, np.int64),
+            ]
+        )
+        return sparse.csr_matrix(
+            (data[order], indices[order], indptr), shape=(len(prepared), self.n_features)
+        )
+
+
+def _df(grams: hashing.Grams, bits: int) -> np.ndarray:
+    """Return in how many rows each bucket occurs."""
+    n = len(grams.indptr) - 1
+    present = sparse.csr_matrix(
+        (np.ones(len(grams.columns)), grams.columns, grams.indptr), shape=(n, 2**bits)
+    )
+    present.sum_duplicates()
+    return np.bincount(present.indices, minlength=2**bits)
+
+
+def _idf(df: np.ndarray, n: int) -> np.ndarray:
+    """Return the smoothed inverse document frequency of each bucket, as scikit-learn's."""
+    return (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+
+
+def _stack(matrices: list[sparse.csr_matrix], width: int) -> sparse.csr_matrix:
+    if not matrices:
+        return sparse.csr_matrix((0, width))
+    return matrices[0] if len(matrices) == 1 else sparse.vstack(matrices, format="csr")
+
+
+def _block(grams: hashing.Grams, idf: np.ndarray) -> Block:
+    weights = idf[grams.columns].astype(np.float64)
+    rows = np.repeat(np.arange(len(grams.indptr) - 1), np.diff(grams.indptr))
+    norms = np.sqrt(np.bincount(rows, weights * weights, minlength=len(grams.indptr) - 1))
+    return Block(grams, weights / np.where(norms > 0, norms, 1.0)[rows])
