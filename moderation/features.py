@@ -252,7 +252,6 @@ def author_signals(name: str, url: str) -> dict[str, float]:
         host = (parts.hostname or "").casefold()
         location = host + parts.path.casefold()
         tokens = _TOKEN.findall(location)
-        signals["url_given"] = 1.0
         if any(t in COMMERCE_WORDS for t in tokens) or any(s in location for s in COMMERCE_STEMS):
             signals["url_commerce"] = 1.0
         if host.rsplit(".", 1)[-1] in _SPAMMY_TLDS:
@@ -278,7 +277,6 @@ SIGNAL_DESCRIPTIONS = {
     "name_is_link": "author name is a link",
     "name_commerce": "author name has a commerce word",
     "name_lowercase_phrase": "author name is a lowercase keyword phrase",
-    "url_given": "author gave a website",
     "url_commerce": "author website has a commerce word",
     "url_spammy_tld": "author website ends in a domain spammers favour",
     "url_deep_link": "author website links deep into a site",
