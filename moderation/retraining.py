@@ -135,7 +135,13 @@ def retrain(
     comments = [x.comment for x in train_labels] + anchors.comments
     features, offsets = base_decisions(base_pipeline, comments)
     weight = get_settings()["SITE_LABEL_WEIGHT"]
-    weights = np.array([weight] * len(train_labels) + [1.0] * len(anchors))
+    # Each class of reference comments weighs as much in all (the base model was fitted with
+    # balanced classes): 4,000 ham against 800 spam would otherwise pull every score down.
+    anchor_labels = np.asarray(anchors.labels)
+    n_spam = max(int(anchor_labels.sum()), 1)
+    balance = np.where(anchor_labels == 1, len(anchor_labels) / (2 * n_spam), 1.0)
+    balance[anchor_labels == 0] = len(anchor_labels) / (2 * max(len(anchor_labels) - n_spam, 1))
+    weights = np.concatenate([np.full(len(train_labels), weight), balance])
     truth = np.array([x.is_spam for x in train_labels] + anchors.labels)
 
     step("fit")

@@ -131,7 +131,8 @@ def _evaluate_on_held_out_sets(
         fitted = fit_datasets(shipped)
         pipeline, thresholds = fitted.pipeline, fitted.thresholds
     threshold = thresholds.spam
-    friendly = filings(pipeline.predict_proba(load_jsonl(FRIENDLY_READERS).comments)[:, 1], thresholds)
+    friendly_readers = load_jsonl(FRIENDLY_READERS).comments
+    friendly = filings(pipeline.predict_proba(friendly_readers)[:, 1], thresholds)
     held_out = Predictions("evaluation-only sets (never trained on)")
     for kind in EVALUATION_ONLY:
         dataset = load_spec(kind)

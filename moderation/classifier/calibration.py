@@ -43,6 +43,7 @@ class CrossCalibratedClassifier(ClassifierMixin, BaseEstimator):
         sample_weight: ArrayLike | None = None,
     ) -> CrossCalibratedClassifier:
         X, y = validate_data(self, X, y, accept_sparse="csr")
+        y = np.asarray(y)
         check_classification_targets(y)
         if type_of_target(y) != "binary":
             raise ValueError(
@@ -66,7 +67,7 @@ class CrossCalibratedClassifier(ClassifierMixin, BaseEstimator):
         )
         scores = np.zeros((len(y), 1))
         for model, (_, test) in zip(fitted, folds, strict=False):
-            scores[test, 0] = model.decision_function(X[test])
+            scores[test, 0] = model.decision_function(_rows(X, test))
         # Platt scaling on the rows as they are (unweighted), so probabilities keep the real
         # class balance; the large C leaves its two parameters essentially unregularised.
         self.calibrator_ = LogisticRegression(C=1e4).fit(scores, y)
@@ -99,5 +100,9 @@ class CrossCalibratedClassifier(ClassifierMixin, BaseEstimator):
 def _fit(model: Any, X: Any, y: np.ndarray, weights: np.ndarray | None, rows: Any) -> Any:
     """Fit `model` on `rows` of the data (None: all of them)."""
     if rows is not None:
-        X, y, weights = X[rows], y[rows], None if weights is None else weights[rows]
+        X, y, weights = _rows(X, rows), y[rows], None if weights is None else weights[rows]
     return model.fit(X, y) if weights is None else model.fit(X, y, sample_weight=weights)
+
+
+def _rows(X: Any, rows: np.ndarray) -> Any:
+    return X[rows]

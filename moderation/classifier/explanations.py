@@ -62,7 +62,8 @@ def explain(scorer: LinearScorer, comment: CommentData) -> Explanation:
     per_word = np.zeros(len(words))
     offset = 0
     for block, size in zip(
-        vectorizer.blocks([prepared]), (2**vectorizer.char_bits, 2**vectorizer.word_bits),
+        vectorizer.blocks([prepared]),
+        (2**vectorizer.char_bits, 2**vectorizer.word_bits),
         strict=True,
     ):
         grams = block.grams

@@ -43,16 +43,24 @@ class Grams:
     indptr: np.ndarray  # int64, (n_rows + 1,)
 
 
-def encode(texts: list[str], pad: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Return the code points of `pad + text + pad` of every text, each followed by a 0, and
-    the offset of each row (its padding included) in them."""
+@dataclass(frozen=True)
+class Encoded:
+    """Texts joined as code points: `pad + text + pad` each, each followed by a 0."""
+
+    codes: np.ndarray  # uint32, (size,)
+    rows: np.ndarray  # int64, (n_texts,): where each row (its padding included) starts
+    row_of: np.ndarray  # int64, (size,): the row of each code point
+
+
+def encode(texts: list[str], pad: str = "") -> Encoded:
+    """Return `texts` joined as code points (see Encoded)."""
     codes = np.frombuffer(
         "".join(f"{pad}{t}{pad}{_SEPARATOR}" for t in texts).encode("utf-32-le"), np.uint32
     )
     sizes = np.fromiter((len(t) + 2 * len(pad) + 1 for t in texts), np.int64, len(texts))
     rows = np.zeros(len(texts), np.int64)
     np.cumsum(sizes[:-1], out=rows[1:])
-    return codes, rows
+    return Encoded(codes, rows, np.repeat(np.arange(len(texts)), sizes))
 
 
 def _mix(hashes: np.ndarray, salt: int, bits: int) -> np.ndarray:
@@ -61,13 +69,13 @@ def _mix(hashes: np.ndarray, salt: int, bits: int) -> np.ndarray:
 
 
 def _grams(
-    columns: np.ndarray, positions: np.ndarray, ends: np.ndarray, rows: np.ndarray, pad: int
+    columns: np.ndarray, positions: np.ndarray, ends: np.ndarray, text: Encoded, pad: int
 ) -> Grams:
     """Return Grams of n-grams given in order of position in the joined array."""
-    row = np.searchsorted(rows, positions, side="right") - 1
-    indptr = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum(np.bincount(row, minlength=len(rows)), out=indptr[1:])
-    base = rows[row] + pad
+    row = text.row_of[positions]
+    indptr = np.zeros(len(text.rows) + 1, np.int64)
+    np.cumsum(np.bincount(row, minlength=len(text.rows)), out=indptr[1:])
+    base = text.rows[row] + pad
     return Grams(columns, positions - base, ends - base, indptr)
 
 
@@ -78,7 +86,8 @@ def char_grams(texts: list[str], bits: int) -> Grams:
     len(text) stand for the padding spaces.
     """
     low, high = CHAR_NGRAMS
-    codes, rows = encode([t[:CHAR_WINDOW].lower() for t in texts], " ")
+    text = encode([t[:CHAR_WINDOW].lower() for t in texts], " ")
+    codes = text.codes
     size = len(codes)
     is_space = codes == ord(" ")
     is_end = codes == 0
@@ -104,7 +113,7 @@ def char_grams(texts: list[str], bits: int) -> Grams:
         table[: len(found), i] = found
     position, which = np.nonzero(table >= 0)
     lengths = which + low
-    return _grams(table[position, which], position, position + lengths, rows, 1)
+    return _grams(table[position, which], position, position + lengths, text, 1)
 
 
 @cache
@@ -133,7 +142,8 @@ def word_grams(texts: list[str], bits: int) -> Grams:
 
     A pair's span runs from its first word's start to its second word's end.
     """
-    codes, rows = encode([t.lower() for t in texts])
+    text = encode([t.lower() for t in texts])
+    codes = text.codes
     is_word = _is_word_character(codes)
     edges = np.diff(is_word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
@@ -141,7 +151,7 @@ def word_grams(texts: list[str], bits: int) -> Grams:
     starts, ends = starts[long_enough], ends[long_enough]
     if not len(starts):
         empty = np.zeros(0, np.int64)
-        return _grams(empty, empty, empty, rows, 0)
+        return _grams(empty, empty, empty, text, 0)
     # Polynomial hash of each word: the sum of code * PRIME**(place in word), by segments.
     size = len(codes)
     boundary = np.zeros(size + 1, np.int8)
@@ -152,7 +162,7 @@ def word_grams(texts: list[str], bits: int) -> Grams:
     place = np.arange(size) - np.maximum.accumulate(first)
     terms = np.where(in_word, codes * _powers()[place % CHAR_WINDOW], np.uint32(0))
     words = np.add.reduceat(terms, starts, dtype=np.uint32)
-    row = np.searchsorted(rows, starts, side="right") - 1
+    row = text.row_of[starts]
     same_row = row[:-1] == row[1:]
     pairs = words[:-1] * _PAIR + words[1:]
     table = np.full((len(starts), 2), -1, np.int64)
@@ -160,4 +170,4 @@ def word_grams(texts: list[str], bits: int) -> Grams:
     table[:-1, 1] = np.where(same_row, _mix(pairs, 2, bits), -1)
     span_end = np.column_stack([ends, np.append(ends[1:], 0)])
     index, which = np.nonzero(table >= 0)
-    return _grams(table[index, which], starts[index], span_end[index, which], rows, 0)
+    return _grams(table[index, which], starts[index], span_end[index, which], text, 0)

@@ -42,8 +42,9 @@ class LinearScorer:
         if not isinstance(vectorizer, CommentVectorizer):
             raise ValueError("Not a pipeline built by build_pipeline(): no CommentVectorizer")
         if len(coef) != vectorizer.n_features:
-            raise ValueError(f"weights for {len(coef)} features, the vectoriser gives "
-                             f"{vectorizer.n_features}")
+            raise ValueError(
+                f"weights for {len(coef)} features, the vectoriser gives {vectorizer.n_features}"
+            )
         return cls(vectorizer, coef, intercept, platt)
 
     def decision_functions(self, comments: Sequence[CommentData]) -> np.ndarray:

@@ -59,8 +59,8 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
             for p in chunks
         ]
         n = len(comments)
-        self.char_idf_ = _idf(sum(_df(c, self.char_bits) for c, _ in grams), n)
-        self.word_idf_ = _idf(sum(_df(w, self.word_bits) for _, w in grams), n)
+        self.char_idf_ = _idf(np.sum([_df(c, self.char_bits) for c, _ in grams], axis=0), n)
+        self.word_idf_ = _idf(np.sum([_df(w, self.word_bits) for _, w in grams], axis=0), n)
         names = sorted({name for p in chunks for item in p for name in item.signals})
         self.signal_index_ = {name: i for i, name in enumerate(names)}
         scale = np.zeros(len(names))
@@ -110,29 +110,49 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
     def _matrix(self, prepared: list[Prepared], blocks: tuple[Block, Block]) -> sparse.csr_matrix:
         chars, words = blocks
         offset = 2**self.char_bits + 2**self.word_bits
-        columns, values, counts = [], [], []
+        columns: list[int] = []
+        values: list[float] = []
+        counts: list[int] = []
         for p in prepared:
             found = self.signal_values(p.signals)
             columns.extend(offset + self.signal_index_[n] for n in found)
             values.extend(found.values())
             counts.append(len(found))
-        per_row = [np.diff(chars.grams.indptr), np.diff(words.grams.indptr), np.array(counts)]
-        indptr = np.zeros(len(prepared) + 1, np.int64)
-        np.cumsum(np.sum(per_row, axis=0), out=indptr[1:])
-        # Interleave the three blocks row by row: sort a row number for every entry.
-        rows = np.concatenate([np.repeat(np.arange(len(prepared)), n) for n in per_row])
-        order = np.argsort(rows, kind="stable")
-        data = np.concatenate([chars.values, words.values, np.asarray(values, np.float64)])
-        indices = np.concatenate(
-            [
-                chars.grams.columns,
-                words.grams.columns + 2**self.char_bits,
-                np.asarray(columns, np.int64),
-            ]
-        )
-        return sparse.csr_matrix(
-            (data[order], indices[order], indptr), shape=(len(prepared), self.n_features)
-        )
+        counts_per_block = [
+            np.diff(chars.grams.indptr),
+            np.diff(words.grams.indptr),
+            np.asarray(counts, np.int64),
+        ]
+        entries = [
+            (chars.values, chars.grams.columns),
+            (words.values, words.grams.columns + 2**self.char_bits),
+            (np.asarray(values, np.float64), np.asarray(columns, np.int64)),
+        ]
+        return _side_by_side(counts_per_block, entries, self.n_features)
+
+
+def _side_by_side(
+    counts: list[np.ndarray], entries: list[tuple[np.ndarray, np.ndarray]], width: int
+) -> sparse.csr_matrix:
+    """Return the CSR matrix whose rows hold each block's entries for that row, block by block.
+
+    `counts[b][r]` is how many entries block b has in row r; `entries[b]` its values and
+    columns in row order. Each entry is put in its place directly: no sort.
+    """
+    n_rows = len(counts[0])
+    indptr = np.zeros(n_rows + 1, np.int64)
+    np.cumsum(np.sum(counts, axis=0), out=indptr[1:])
+    data = np.empty(indptr[-1], np.float64)
+    indices = np.empty(indptr[-1], np.int64)
+    before = indptr[:-1].copy()  # where the next block's entries of each row begin
+    for count, (values, columns) in zip(counts, entries, strict=True):
+        if len(values):
+            block_starts = np.zeros(n_rows, np.int64)
+            np.cumsum(count[:-1], out=block_starts[1:])
+            place = np.repeat(before - block_starts, count) + np.arange(len(values))
+            data[place], indices[place] = values, columns
+        before += count
+    return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, width))
 
 
 def _df(grams: hashing.Grams, bits: int) -> np.ndarray:
@@ -151,9 +171,20 @@ def _idf(df: np.ndarray, n: int) -> np.ndarray:
 
 
 def _stack(matrices: list[sparse.csr_matrix], width: int) -> sparse.csr_matrix:
-    if not matrices:
-        return sparse.csr_matrix((0, width))
-    return matrices[0] if len(matrices) == 1 else sparse.vstack(matrices, format="csr")
+    """Return the matrices one under the other (scipy's vstack costs as much as building them)."""
+    if len(matrices) <= 1:
+        return matrices[0] if matrices else sparse.csr_matrix((0, width))
+    offsets = np.cumsum([0] + [m.nnz for m in matrices[:-1]])
+    tails = [m.indptr[1:] + o for m, o in zip(matrices, offsets, strict=True)]
+    indptr = np.concatenate([np.zeros(1, np.int64), *tails])
+    return sparse.csr_matrix(
+        (
+            np.concatenate([m.data for m in matrices]),
+            np.concatenate([m.indices for m in matrices]),
+            indptr,
+        ),
+        shape=(len(indptr) - 1, width),
+    )
 
 
 def _block(grams: hashing.Grams, idf: np.ndarray) -> Block:

@@ -726,4 +726,4 @@ def test_written_corpus_is_shippable_and_has_both_classes():
 
     assert dataset.name == "written"
     assert dataset.may_ship is True
-    assert (len(dataset), sum(dataset.labels)) == (610, 350)
+    assert (len(dataset), sum(dataset.labels)) == (850, 390)

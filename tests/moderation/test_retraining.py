@@ -82,8 +82,11 @@ def readers(n):
 
 
 def test_a_site_learns_a_campaign_from_its_moderators_with_no_datasets_folder(
-    db, article, admin_user, no_datasets, model_only, tmp_path
+    db, article, admin_user, no_datasets, model_only, tmp_path, settings
 ):
+    # The campaign advertises nothing in its text: with HOLD_UNADVERTISED on, the model could
+    # only hold it. What is tested here is what the model learnt.
+    settings.MODERATION = {**settings.MODERATION, "HOLD_UNADVERTISED": False}
     shipped = ensure_active_model()
     reported = {text_group(t) for t in variants("book", 60, seed=1)}
     later = [t for t in variants("book", 200, seed=2) if text_group(t) not in reported][:50]
@@ -113,8 +116,10 @@ def test_a_site_learns_a_campaign_from_its_moderators_with_no_datasets_folder(
 
 @pytest.mark.database_agnostic
 def test_a_candidate_that_flags_the_sites_approved_readers_is_refused(
-    db, article, admin_user, no_datasets, tmp_path
+    db, article, admin_user, no_datasets, tmp_path, settings
 ):
+    # Labels that weigh this much make a candidate that files these readers as spam.
+    settings.MODERATION = {**settings.MODERATION, "SITE_LABEL_WEIGHT": 30.0}
     active = ensure_active_model()
     texts = readers(60)
     for text in texts[:48]:  # older labels call these readers spam...

@@ -60,9 +60,34 @@ def test_thresholds_from_settings_decide_the_verdict(
 ):
     settings.MODERATION = {**settings.MODERATION, "HAM_THRESHOLD": ham, "SPAM_THRESHOLD": spam}
 
-    submission = post(article, "An ordinary remark about the weather and the harvest.")
+    submission = post(article, "An ordinary remark about the weather: see https://weather.example")
 
     assert submission.verdict == verdict
+    assert Comment.objects.get(pk=submission.comment.pk).status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "hold_unadvertised", "status"),
+    [
+        ("Thank you, a lovely piece to read this morning.", "", True, Status.PENDING),
+        ("Thank you, a lovely piece to read this morning.", "", False, Status.SPAM),
+        ("Thank you, a lovely piece. More at https://lovely.example", "", True, Status.SPAM),
+        ("Thank you, a lovely piece to read this morning.", "https://a.example", True, Status.SPAM),
+        ("Thank you, a lovely piece. Call me on +44 7700 900123", "", True, Status.SPAM),
+        ("Thank you, a lovely piece. Write to me: jo@example.org", "", True, Status.SPAM),
+    ],
+)
+def test_a_comment_with_nothing_to_advertise_is_at_most_held_by_the_model(
+    active_model, article, settings, text, url, hold_unadvertised, status
+):
+    settings.MODERATION = {
+        **settings.MODERATION,
+        "SPAM_THRESHOLD": 0.0,
+        "HOLD_UNADVERTISED": hold_unadvertised,
+    }
+
+    submission = post(article, text, author_url=url)
+
     assert Comment.objects.get(pk=submission.comment.pk).status == status
 
 
