@@ -75,7 +75,6 @@ peak_main = status_mb(peak_field) if peak_field else None
 from joblib.externals.loky import get_reusable_executor
 get_reusable_executor().shutdown(wait=True)
 after = os.times()
-steps = dict(result.pipeline.named_steps["features"].transformer_list)
 print(json.dumps({
     "rows": sum(len(p) for p in parts),
     "distinct_texts": len({c.content for p in parts for c in p.comments}),
@@ -87,9 +86,7 @@ print(json.dumps({
     "cpu_seconds": sum(after[:4]) - sum(times[:4]),
     "rss_before_fit_mb": rss_before,
     "peak_main_mb": peak_main,
-    "features": {
-        name: len(steps[name].steps[-1][1].vocabulary_) for name in ("chars", "words")
-    },
+    "features": result.pipeline.named_steps["features"].n_features,
 }))
 """
 
@@ -223,7 +220,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"{'peak MB':>9}{'fit MB':>8}{'main MB':>9}",
     ]
     for r in report["rows"]:
-        features = sum(r["features"].values())
+        features = r["features"]
         main = "—" if r["peak_main_mb"] is None else f"{r['peak_main_mb']:.0f}"
         lines.append(
             f"{r['rows']:>9,}{r['distinct_texts']:>10,}{features:>10,}{r['fit_seconds']:>8.1f}"
