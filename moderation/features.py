@@ -199,8 +199,8 @@ def advertises(comment: CommentData) -> bool:
     an e-mail address in its text, or an author website."""
     if comment.author_url.strip():
         return True
-    text = normalize_text(comment.content)
-    return bool(count_links(text) or _PHONE.search(text) or ("@" in text and _EMAIL.search(text)))
+    found = text_signals(normalize_text(comment.content))
+    return any(name in found for name in ("links", "phone", "email"))
 
 
 _UPPER, _LOWER, _LETTER, _DIGIT, _OTHER = range(5)
