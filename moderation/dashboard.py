@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from moderation.models import Comment
+from moderation.permissions import can_view_dashboard
 from moderation.stats import DayStats, daily_activity, pending_count, totals
 
 DEFAULT_DAYS = 30
@@ -33,15 +34,9 @@ _SERIES = (
 )
 
 
-def has_dashboard_permission(request: HttpRequest) -> bool:
-    """Return whether the user may see the dashboard: anyone who may view or moderate comments."""
-    user = request.user
-    return user.has_perm("moderation.view_comment") or user.has_perm("moderation.moderate_comment")
-
-
 def dashboard_view(request: HttpRequest, admin_site: AdminSite) -> HttpResponse:
     """Render the summary figures, the chart and a table per day, most recent day first."""
-    if not has_dashboard_permission(request):
+    if not can_view_dashboard(request.user):
         raise PermissionDenied
     days = _days_param(request)
     if days is None:
@@ -67,7 +62,7 @@ def dashboard_view(request: HttpRequest, admin_site: AdminSite) -> HttpResponse:
 
 def dashboard_chart_view(request: HttpRequest) -> HttpResponse:
     """Return the per-day chart as a PNG, never cached: the figures change with every post."""
-    if not has_dashboard_permission(request):
+    if not can_view_dashboard(request.user):
         raise PermissionDenied
     days = _days_param(request)
     if days is None:

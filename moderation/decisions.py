@@ -10,6 +10,15 @@ from django.db import transaction
 from moderation.models import Action, ApiKey, Comment, Decision, Source, Status
 from moderation.signals import decision_recorded
 
+# A moderator's decisions by the names the queue's buttons and the JSON API post, in the order
+# the queue shows them.
+ACTION_FOR_NAME: dict[str, Action] = {
+    "approve": Action.APPROVED,
+    "spam": Action.MARKED_SPAM,
+    "not_spam": Action.MARKED_NOT_SPAM,
+    "remove": Action.REMOVED,
+}
+
 STATUS_AFTER: dict[str, Status] = {
     Action.APPROVED: Status.APPROVED,
     Action.MARKED_SPAM: Status.SPAM,

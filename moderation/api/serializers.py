@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
+from moderation.decisions import ACTION_FOR_NAME
 from moderation.models import (
     ANONYMOUS,
     Action,
@@ -43,13 +44,6 @@ ANY_TEXT = r"[^\x00]+"
 SOME_TEXT = r"[^\x00]*[^\x00\t\n\v\f\r ][^\x00]*"
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 # Every reader's comment has a name in the queue; API clients may not know one.
-
-ACTION_FOR_DECISION = {
-    "approve": Action.APPROVED,
-    "spam": Action.MARKED_SPAM,
-    "not_spam": Action.MARKED_NOT_SPAM,
-    "remove": Action.REMOVED,
-}
 
 
 class StrictCharField(serializers.CharField):
@@ -197,7 +191,7 @@ class CommentListQuerySerializer(serializers.Serializer):
 
 class DecisionRequestSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
-        choices=list(ACTION_FOR_DECISION),
+        choices=list(ACTION_FOR_NAME),
         help_text="approve and not_spam publish it (a ham label), spam files it as spam (a spam "
         "label), remove hides it without saying whether it is spam.",
     )
@@ -205,7 +199,7 @@ class DecisionRequestSerializer(serializers.Serializer):
 
     @property
     def action(self) -> Action:
-        return ACTION_FOR_DECISION[self.validated_data["decision"]]
+        return ACTION_FOR_NAME[self.validated_data["decision"]]
 
 
 class ReasonSerializer(serializers.Serializer):

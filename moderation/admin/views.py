@@ -1,7 +1,8 @@
 """The queue's one-click views: decide one comment, add a rule from a comment, recheck the queue.
 
-Each answers a plain form post with a redirect back to the page it came from, and a
-fetch() from the queue's script (X-Requested-With) with JSON, so the page need not reload.
+Deciding and adding a rule answer a plain form post with a redirect back to the page it came
+from, and a fetch() from the queue's script (X-Requested-With) with JSON, so the page need not
+reload. CommentAdmin.get_urls() wires them inside admin_site.admin_view().
 """
 
 from __future__ import annotations
@@ -11,27 +12,28 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from moderation import decisions
-from moderation.models import Action, Comment, Rule, RuleKind, Status
+from moderation import decisions, recheck
+from moderation.classifier.artifacts import ModelLoadError
+from moderation.models import Action, Comment, Job, Rule, RuleKind, Status
+from moderation.permissions import can_moderate
 from moderation.rules import normalize_value
-
-# The decisions a queue row offers, by the value its button posts.
-ROW_ACTIONS = {
-    "approve": Action.APPROVED,
-    "spam": Action.MARKED_SPAM,
-    "not_spam": Action.MARKED_NOT_SPAM,
-    "remove": Action.REMOVED,
-}
 
 
 def require_moderator(request: HttpRequest) -> None:
-    if not request.user.has_perm("moderation.moderate_comment"):
+    """Raise PermissionDenied unless the user may moderate."""
+    if not can_moderate(request.user):
         raise PermissionDenied("You need the “Can moderate comments” permission.")
 
 
@@ -46,7 +48,7 @@ def status_counts() -> dict[str, int]:
 @require_POST
 def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_moderator(request)
-    action = ROW_ACTIONS.get(request.POST.get("decision", ""))
+    action = decisions.ACTION_FOR_NAME.get(request.POST.get("decision", ""))
     if action is None:
         return _answer(request, f"Unknown decision {request.POST.get('decision')!r}.", 400)
     comment = get_object_or_404(Comment, pk=pk)
@@ -79,6 +81,24 @@ def add_rule_view(request: HttpRequest, pk: int) -> HttpResponse:
     decisions.record_decision(comment, action, request.user, note=f"Rule: {rule}")  # type: ignore[arg-type]
     verb = "Added" if created else "Already had"
     return _answer(request, f"{verb} the rule “{rule}”; {Action(action).label.lower()} #{pk}.")
+
+
+def recheck_view(request: HttpRequest) -> HttpResponse:
+    """Recheck the pending queue with the model: here, or as a background job to follow."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require_moderator(request)
+    try:
+        job = recheck.recheck_pending(request.user)  # type: ignore[arg-type]
+    except ModelLoadError as exc:
+        messages.error(request, f"Cannot recheck: {exc}")
+        return HttpResponseRedirect(reverse("admin:moderation_comment_changelist"))
+    if job.state == Job.State.RUNNING:
+        messages.info(request, "The recheck runs in the background; this page follows it.")
+        return HttpResponseRedirect(reverse("admin:moderation_job_change", args=[job.pk]))
+    level = messages.SUCCESS if job.state == Job.State.DONE else messages.ERROR
+    messages.add_message(request, level, job.result)
+    return HttpResponseRedirect(reverse("admin:moderation_comment_changelist"))
 
 
 def _answer(

@@ -1,0 +1,65 @@
+"""Model versions in the admin: retraining's judgement on each, activate one, or roll back."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from moderation.classifier import artifacts, storage
+from moderation.classifier.artifacts import ModelLoadError
+from moderation.classifier.registry import activate_model, previous_model
+from moderation.models import ModelVersion
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ("version", "is_active", "promotion", "created_at", "activated_at")
+    readonly_fields = (
+        "version",
+        "promotion",
+        "path",
+        "sha256",
+        "card",
+        "is_active",
+        "created_at",
+        "activated_at",
+    )
+    actions = ("activate_selected", "roll_back")
+
+    @admin.display(description="Retraining's judgement")
+    def promotion(self, model_version: ModelVersion) -> str:
+        judgement = model_version.card.get("promotion") or {}
+        return str(judgement.get("reason", "–"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_promote_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("moderation.change_modelversion")
+
+    @admin.action(permissions=["promote"], description="Make the selected version active")
+    def activate_selected(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
+            return
+        model_version = queryset.get()
+        try:  # verified before it may score anything
+            directory = storage.local_folder(
+                model_version.path, model_version.storage_name, model_version.sha256
+            )
+            artifacts.load_model(directory, model_version.sha256)
+            activate_model(model_version)
+        except ModelLoadError as exc:
+            self.message_user(request, f"Not activated: {exc}", messages.ERROR)
+            return
+        self.message_user(request, f"Active model: {model_version.version}.", messages.SUCCESS)
+
+    @admin.action(permissions=["promote"], description="Roll back to the previously active version")
+    def roll_back(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        previous = previous_model()
+        if previous is None:
+            self.message_user(request, "No earlier active version.", messages.ERROR)
+            return
+        activate_model(previous)
+        self.message_user(request, f"Rolled back to {previous.version}.", messages.SUCCESS)
