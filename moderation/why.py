@@ -21,11 +21,18 @@ from moderation.classifier.registry import active_model_source
 from moderation.classifier.scoring import load
 from moderation.features import CommentData
 from moderation.models import LABEL_FOR_ACTION, Comment, Decision
+from moderation.verdicts import Verdict
 
 logger = logging.getLogger(__name__)
 
-# A contribution this large (log-odds) gets the strongest highlight.
-_FULL = 2.0
+# Which words the text marks (issue 17): marking every word past NOTABLE lit up nearly all of
+# them, both ways, and the few that decided the comment were lost among them. So only the side
+# the score fell on (spam above even odds, else ham) is marked, strongest first, until the
+# marked words carry MARKED_SHARE of that side's word contributions, never more than MAX_MARKED
+# words and none under NOTABLE: a handful a moderator takes in at a glance. Signals are not
+# words; they stay in the list of reasons.
+MARKED_SHARE = 0.8
+MAX_MARKED = 5
 
 
 def explanation_for(comment: Comment) -> Explanation | None:
@@ -38,21 +45,38 @@ def explanation_for(comment: Comment) -> Explanation | None:
     return None if linear is None else explain(linear, CommentData.from_comment(comment))
 
 
+def marked_words(explanation: Explanation) -> dict[int, float]:
+    """Return the positions of the words to mark, each with its weight relative to the
+    strongest of them (which is 1.0), by the MARKED_SHARE / MAX_MARKED rule above."""
+    sign = 1.0 if explanation.log_odds >= 0 else -1.0
+    side = [(i, sign * c) for i, (_, c) in enumerate(explanation.words) if sign * c > 0]
+    side.sort(key=lambda item: -item[1])
+    mass = sum(c for _, c in side)
+    marked: dict[int, float] = {}
+    carried = 0.0
+    for position, contribution in side[:MAX_MARKED]:
+        if contribution < NOTABLE or carried >= MARKED_SHARE * mass:
+            break
+        marked[position] = contribution / side[0][1]
+        carried += contribution
+    return marked
+
+
 def highlighted_text(explanation: Explanation, *, max_words: int | None = None) -> SafeString:
-    """Return the text as the model read it, words that moved the score marked by direction."""
+    """Return the text as the model read it, the words that decided the score marked."""
+    marked = marked_words(explanation)
     words = explanation.words if max_words is None else explanation.words[:max_words]
     parts = []
-    for word, contribution in words:
-        if abs(contribution) < NOTABLE:
+    for position, (word, contribution) in enumerate(words):
+        if position not in marked:
             parts.append(format_html("{}", word))
             continue
         side = "spam" if contribution > 0 else "ham"
-        strength = min(abs(contribution) / _FULL, 1.0)
         parts.append(
             format_html(
                 '<mark class="why why-{}" style="--strength:{}" title="{}">{}</mark>',
                 side,
-                f"{0.15 + 0.65 * strength:.2f}",
+                f"{0.15 + 0.65 * marked[position]:.2f}",
                 f"{contribution:+.2f} towards {side}",
                 word,
             )
@@ -128,11 +152,20 @@ def why_html(comment: Comment, *, max_words: int | None = None) -> SafeString:
     explanation = explanation_for(comment)
     if explanation is None:
         return format_html("{}", _excerpt(comment.content, max_words))
-    html = format_html(
-        '<div class="why-text">{}</div><div class="why-reasons">{}</div>',
-        highlighted_text(explanation, max_words=max_words),
-        reasons(explanation),
-    )
+    if comment.verdict == Verdict.HAM:
+        # Published by the model: nothing for a moderator to weigh, so the text reads plain
+        # until they ask why (a <details> works without the queue's script).
+        text = format_html(
+            '<div class="why-text why-plain">{}</div><details class="why-toggle">'
+            '<summary>show why</summary><div class="why-text">{}</div></details>',
+            _excerpt(" ".join(w for w, _ in explanation.words), max_words),
+            highlighted_text(explanation, max_words=max_words),
+        )
+    else:
+        text = format_html(
+            '<div class="why-text">{}</div>', highlighted_text(explanation, max_words=max_words)
+        )
+    html = format_html('{}<div class="why-reasons">{}</div>', text, reasons(explanation))
     if label is not None:  # an approved near-duplicate held it back from spam
         html += format_html(
             '<div class="why-reasons">Held, not filed as spam: {}</div>',

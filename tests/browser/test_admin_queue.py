@@ -124,6 +124,28 @@ def test_moderator_works_the_queue_with_the_keyboard(
     assert page.inner_text(".queue-tabs a[data-status=pending] .count") == "0"
 
 
+def test_show_why_on_a_published_comment_reveals_the_marked_words(
+    live_server, page, moderator, article, active_model, screenshot
+):
+    published = submit_comment(
+        article, author_name="Olga", content="Thanks for the clear explanation of the new rules."
+    ).comment
+    assert published.status == Status.APPROVED
+    log_in(page, live_server)
+    row = page.locator(f"#result_list tr:has(input[value='{published.pk}'])")
+    marks = row.locator("mark.why")
+    assert marks.count() > 0
+    assert not marks.first.is_visible()
+    assert row.locator(".why-plain").is_visible()
+
+    row.locator(".why-toggle summary").click()
+    screenshot("review-queue-show-why")
+
+    assert marks.first.is_visible()
+    assert not row.locator(".why-plain").is_visible()  # the marked text takes its place
+    assert row.locator(".why-reasons").is_visible()
+
+
 def test_keys_typed_into_the_search_box_decide_nothing(live_server, page, moderator, held_queue):
     log_in(page, live_server)
 

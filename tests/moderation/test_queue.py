@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from moderation.models import Action, Comment, Rule, RuleKind, Source, Status
 from moderation.submission import submit_comment
+from tests.examples import HAM
 from tests.factories import CommentFactory
 
 CHANGELIST = reverse("admin:moderation_comment_changelist")
@@ -133,6 +134,21 @@ def test_queue_shows_why_a_comment_scored_as_it_did(client, moderator, article, 
     spam_marks = re.findall(r'<mark class="why why-spam"[^>]*>([^<]+)</mark>', html)
     assert "http://cheap-pills.example.com" in spam_marks
     assert '<span class="reason reason-spam">links in the text' in html
+
+
+def test_queue_shows_a_published_comment_plain_with_its_why_folded_away(
+    client, moderator, article, active_model
+):
+    published = submit_comment(article, author_name="Olga", content=HAM[0]).comment
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert published.status == Status.APPROVED
+    folded = re.findall(r'<details class="why-toggle">(.*?)</details>', html, re.S)
+    assert len(folded) == 1
+    assert folded[0].startswith("<summary>show why</summary>") and "<mark" in folded[0]
+    assert "<mark" not in html.replace(folded[0], "")
 
 
 def test_queue_shows_the_rule_instead_of_the_model(client, moderator, article, no_model):
