@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from moderation.models import Comment
 from moderation.permissions import can_view_dashboard
@@ -28,9 +29,9 @@ CHART_SIZE = (900, 360)  # pixels; the template gives the <img> the same size
 
 # Colour-blind-safe (Okabe-Ito) and in the order the bars stack, bottom up.
 _SERIES = (
-    ("Published", "published_on_arrival", "#009E73"),
-    ("Held for review", "held_on_arrival", "#E69F00"),
-    ("Filed as spam", "spam_on_arrival", "#D55E00"),
+    (gettext_lazy("Published"), "published_on_arrival", "#009E73"),
+    (gettext_lazy("Held for review"), "held_on_arrival", "#E69F00"),
+    (gettext_lazy("Filed as spam"), "spam_on_arrival", "#D55E00"),
 )
 
 
@@ -45,7 +46,7 @@ def dashboard_view(request: HttpRequest, admin_site: AdminSite) -> HttpResponse:
     changelist = reverse("admin:moderation_comment_changelist")
     context = {
         **admin_site.each_context(request),
-        "title": "Moderation dashboard",
+        "title": gettext("Moderation dashboard"),
         "opts": Comment._meta,
         "days": days,
         "day_choices": DAY_CHOICES,
@@ -94,7 +95,12 @@ def render_chart(activity: Sequence[DayStats]) -> bytes:
     for label, attribute, colour in _SERIES:
         heights = [getattr(row, attribute) for row in activity]
         axes.bar(
-            days, heights, width=1.0 if is_long else 0.8, bottom=bottom, label=label, color=colour
+            days,
+            heights,
+            width=1.0 if is_long else 0.8,
+            bottom=bottom,
+            label=str(label),
+            color=colour,
         )
         bottom = [base + height for base, height in zip(bottom, heights, strict=True)]
     axes.plot(
@@ -104,7 +110,7 @@ def render_chart(activity: Sequence[DayStats]) -> bytes:
         marker="" if is_long else "o",
         markersize=3,
         linewidth=1.2,
-        label="False positives rescued by moderators",
+        label=gettext("False positives rescued by moderators"),
     )
 
     locator = AutoDateLocator()
@@ -113,8 +119,8 @@ def render_chart(activity: Sequence[DayStats]) -> bytes:
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     # Whole comments only: without data the automatic scale would go from 0 to 0.05.
     axes.set_ylim(bottom=0, top=max(axes.get_ylim()[1], 1))
-    axes.set_xlabel("Day")
-    axes.set_ylabel("Comments")
+    axes.set_xlabel(gettext("Day"))
+    axes.set_ylabel(gettext("Comments"))
     handles, labels = axes.get_legend_handles_labels()
     # matplotlib lists lines before bars; the bars read first, bottom up, then the line.
     figure.legend(
@@ -142,6 +148,8 @@ def _days_param(request: HttpRequest) -> int | None:
 
 
 def _bad_days() -> HttpResponse:
+    # Translators: "days" is the name of the URL parameter; keep it as it is.
+    message = gettext("days must be a whole number from %(min)d to %(max)d.")
     return HttpResponseBadRequest(
-        f"days must be a whole number from {MIN_DAYS} to {MAX_DAYS}.", content_type="text/plain"
+        message % {"min": MIN_DAYS, "max": MAX_DAYS}, content_type="text/plain"
     )

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core import signing
 from django.db import models
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from moderation.conf import get_settings
 
@@ -31,10 +32,13 @@ def sign_target(target: models.Model, *, issued_at: float | None = None) -> str:
 class CommentForm(forms.Form):
     """Name, email, website and comment, for a comment on `target`."""
 
-    name = forms.CharField(max_length=100)
-    email = forms.EmailField(help_text="Not published.")
-    website = forms.URLField(required=False, max_length=500, assume_scheme="https")
-    comment = forms.CharField(widget=forms.Textarea)
+    # Labels are explicit: the ones Django derives from field names are not marked for translation.
+    name = forms.CharField(label=_("Name"), max_length=100)
+    email = forms.EmailField(label=_("Email"), help_text=_("Not published."))
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=500, assume_scheme="https"
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea)
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, target: models.Model | None = None, *args: Any, **kwargs: Any) -> None:
@@ -44,13 +48,15 @@ class CommentForm(forms.Form):
         max_length = conf["MAX_COMMENT_LENGTH"]
         # Replaced in place (keeps the field order) because the limit is read at request time.
         self.fields["comment"] = forms.CharField(
-            max_length=max_length, widget=forms.Textarea(attrs={"rows": 6})
+            label=self.fields["comment"].label,
+            max_length=max_length,
+            widget=forms.Textarea(attrs={"rows": 6}),
         )
         # Hidden from people by CSS and from assistive tech by aria-hidden; bots fill it in.
         self.honeypot_name: str = conf["HONEYPOT_FIELD"]
         self.fields[self.honeypot_name] = forms.CharField(
             required=False,
-            label="Leave this field empty",
+            label=_("Leave this field empty"),
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         )
         if target is not None and not self.is_bound:
@@ -63,7 +69,7 @@ class CommentForm(forms.Form):
             payload = signing.loads(token, salt=_SIGNING_SALT)
         except signing.BadSignature as exc:
             raise forms.ValidationError(
-                "This form was tampered with. Please reload the page and try again.",
+                _("This form was tampered with. Please reload the page and try again."),
                 code="tampered",
             ) from exc
         # Resolved before the timing checks so the error page can offer a fresh form.
@@ -71,11 +77,11 @@ class CommentForm(forms.Form):
         age = time.time() - float(payload["t"])
         if age > conf["MAX_FORM_AGE"]:
             raise forms.ValidationError(
-                "This form has expired. Please post your comment again.", code="expired"
+                _("This form has expired. Please post your comment again."), code="expired"
             )
         if age < conf["MIN_SUBMIT_SECONDS"]:
             raise forms.ValidationError(
-                "That was quick! Please take a moment to read your comment, then post it again.",
+                _("That was quick! Please take a moment to read your comment, then post it again."),
                 code="too_fast",
             )
         return token
@@ -95,15 +101,17 @@ class CommentForm(forms.Form):
             return model._default_manager.get(pk=pk)
         except (LookupError, ValueError, models.ObjectDoesNotExist) as exc:
             raise forms.ValidationError(
-                "The page you are commenting on no longer exists.", code="no_target"
+                _("The page you are commenting on no longer exists."), code="no_target"
             ) from exc
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get(self.honeypot_name):
             raise forms.ValidationError(
-                "Your comment could not be posted. If you are a person, please leave the "
-                "last field empty.",
+                _(
+                    "Your comment could not be posted. If you are a person, please leave the "
+                    "last field empty."
+                ),
                 code="honeypot",
             )
         return cleaned

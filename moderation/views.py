@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from moderation.api.throttling import FormRateThrottle
@@ -18,7 +19,7 @@ from moderation.models import Status
 from moderation.submission import submit_comment
 
 logger = logging.getLogger(__name__)
-DATABASE_DOWN = (
+DATABASE_DOWN = gettext_lazy(
     "Your comment could not be saved just now: the site's database did not answer. Nothing was "
     "posted; please post it again in a minute."
 )
@@ -60,9 +61,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         return response
     # Held and spam comments get the same answer, so a spammer learns nothing from it.
     if submission.comment.status == Status.APPROVED and not submission.is_discarded:
-        messages.success(request, "Thanks, your comment is published.")
+        messages.success(request, gettext("Thanks, your comment is published."))
     else:
-        messages.info(request, "Thanks, your comment is awaiting moderation.")
+        messages.info(request, gettext("Thanks, your comment is awaiting moderation."))
 
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

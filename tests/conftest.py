@@ -104,6 +104,12 @@ def article(db):
 
 
 @pytest.fixture
+def german_catalog(settings):
+    """A few of Hamlet's strings in German (tests/locale/de), for pages asked for in German."""
+    settings.LOCALE_PATHS = [Path(__file__).parent / "locale"]
+
+
+@pytest.fixture
 def tiny_jsonl(tmp_path):
     """A JSONL corpus of the hand-written examples, three times over with small variations."""
     path = tmp_path / "tiny.jsonl"

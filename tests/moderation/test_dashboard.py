@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from moderation import decisions
@@ -147,3 +148,25 @@ def test_bad_days_parameter_is_a_400_with_a_sentence(client, viewer, name, days)
 
     assert response.status_code == 400
     assert response.content.decode() == "days must be a whole number from 7 to 365."
+
+
+def test_dashboard_is_in_the_moderators_language(german_catalog, viewer, activity):
+    moderator = Client(headers={"Accept-Language": "de"})
+    moderator.force_login(viewer)
+
+    response = moderator.get(reverse("admin:moderation_dashboard"), {"days": 7})
+
+    html = response.content.decode()
+    assert "<h1>Moderationsübersicht</h1>" in html
+    assert figure(html, "Abgefangener Spam") == 1
+    assert "<strong>7 Tage</strong>" in html
+    assert f'<a href="{reverse("admin:index")}">Start</a>' in html  # Django's own admin catalog
+
+
+def test_bad_days_are_explained_in_the_moderators_language(german_catalog, viewer):
+    moderator = Client(headers={"Accept-Language": "de"})
+    moderator.force_login(viewer)
+
+    response = moderator.get(reverse("admin:moderation_dashboard"), {"days": 3})
+
+    assert response.content.decode() == "days muss eine ganze Zahl von 7 bis 365 sein."

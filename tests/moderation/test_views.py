@@ -5,7 +5,9 @@ import time
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import translation
 
 from moderation.forms import sign_target
 from moderation.models import Comment, Status
@@ -217,3 +219,42 @@ def test_too_many_posts_from_one_address_are_refused_with_retry_after(
     assert "Please wait a moment" in answers[2].content.decode()
     assert 0 < int(answers[2]["Retry-After"]) <= 60
     assert Comment.objects.count() == 2
+
+
+def test_comment_form_and_its_answers_are_in_the_readers_language(
+    german_catalog, article, active_model, settings
+):
+    settings.MODERATION = {**settings.MODERATION, "PRODUCT_NAME": "<b>Hamlet</b>"}
+    reader = Client(headers={"Accept-Language": "de"})
+
+    page = reader.get(article.get_absolute_url()).content.decode()
+    answer = reader.post(POST_URL, form_data(reader, article), follow=True).content.decode()
+
+    assert "<h2>Einen Kommentar schreiben</h2>" in page
+    assert 'for="id_comment">Kommentar <span aria-hidden="true">*</span>' in page
+    assert "<small>Wird nicht veröffentlicht.</small>" in page
+    assert '<button type="submit">Kommentar abschicken</button>' in page
+    assert "Diese Website nutzt &lt;b&gt;Hamlet&lt;/b&gt; gegen Spam." in page
+    assert "Danke, Ihr Kommentar ist veröffentlicht." in answer
+    assert "<h2>1 Kommentar</h2>" in answer
+    assert Comment.objects.get().language == "de"
+
+
+def test_error_page_is_in_the_readers_language(german_catalog, article, active_model):
+    reader = Client(headers={"Accept-Language": "de"})
+    data = form_data(reader, article)
+    data["token"] = data["token"][:-2] + "xx"
+
+    html = reader.post(POST_URL, data).content.decode()
+
+    assert '<html lang="de">' in html
+    assert "<h1>Bitte korrigieren Sie Ihren Kommentar</h1>" in html
+    assert "Dieses Formular wurde verändert." in html
+
+
+@pytest.mark.parametrize(("wait", "words"), [(1, "1 Sekunde"), (30, "30 Sekunden")])
+def test_too_many_page_counts_the_wait_in_the_readers_language(german_catalog, wait, words):
+    with translation.override("de"):
+        html = render_to_string("moderation/too_many.html", {"wait": wait})
+
+    assert f"bitte warten Sie {words} und schicken Sie ihn dann noch einmal ab." in html
