@@ -41,7 +41,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from moderation import decisions  # noqa: E402
@@ -83,8 +85,15 @@ def statuses(comments: list[CommentData], *, memory: bool) -> list[str]:
     return [
         filing.status
         for comment, score in zip(comments, scores, strict=True)
-        if (filing := filing_for(score, find_match(comment, None) if memory else None))
+        if (filing := filing_for(score, find_match(comment, None) if memory else None, comment))
     ]
+
+
+def model_unheld(comments: list[CommentData]) -> list[str]:
+    """statuses() by the model alone with HOLD_UNADVERTISED off: what the model itself learnt
+    (with it on, a campaign that advertises nothing in its text is at most held)."""
+    with override_settings(MODERATION={**settings.MODERATION, "HOLD_UNADVERTISED": False}):
+        return statuses(comments, memory=False)
 
 
 def share(values: list[str], status: str) -> float:
@@ -170,6 +179,7 @@ def retrain_scenario(campaign: str, readers: list[CommentData]) -> dict[str, Any
         "command_seconds": round(seconds, 1),
         "promoted": "promoted" in output.splitlines()[0],
         "later_spam_model_alone": share(statuses(later, memory=False), Status.SPAM),
+        "later_spam_model_unheld": share(model_unheld(later), Status.SPAM),
         "later_spam_with_memory": share(statuses(later, memory=True), Status.SPAM),
         "readers_held_per_300_before": (len(before) - before.count(Status.APPROVED)) * per_300,
         "readers_held_per_300_after": (len(after) - after.count(Status.APPROVED)) * per_300,
@@ -272,11 +282,15 @@ def main() -> int:
         f"({families['caught'] / families['total']:.1%}; memory alone, the model not counted)"
     )
     print("\nRetraining, 60 reports (target: >= 80% filed as spam; <= 1 more in 300 held; <= 30 s)")
-    print("campaign    seconds  promoted  model alone  with memory  held per 300 before -> after")
+    print(
+        "campaign    seconds  promoted  model alone  (no HOLD_UNADVERTISED)  with memory  "
+        "held per 300 before -> after"
+    )
     for name, r in results["retrain"].items():
         print(
             f"{name:11s} {r['command_seconds']:7.1f}  {str(r['promoted']):8s} "
-            f"{r['later_spam_model_alone']:11.1%} {r['later_spam_with_memory']:12.1%}  "
+            f"{r['later_spam_model_alone']:11.1%}  {r['later_spam_model_unheld']:22.1%} "
+            f"{r['later_spam_with_memory']:12.1%}  "
             f"{r['readers_held_per_300_before']:.2f} -> {r['readers_held_per_300_after']:.2f}"
         )
     print("\nCampaign memory's cost, per process and per comment (C3 comments looked up)")

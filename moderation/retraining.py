@@ -31,7 +31,12 @@ from moderation.classifier.registry import (
     register_model,
     shipped_model_source,
 )
-from moderation.classifier.residual import ALPHA, base_decisions, fit_residual
+from moderation.classifier.residual import (
+    ALPHA,
+    base_decisions,
+    fit_residual,
+    with_site_vocabulary,
+)
 from moderation.classifier.thresholds import Thresholds, card_thresholds
 from moderation.conf import get_settings
 from moderation.corpora import text_group
@@ -132,8 +137,9 @@ def retrain(
     )
 
     step("features")
-    comments = [x.comment for x in train_labels] + anchors.comments
-    features, offsets = base_decisions(base_pipeline, comments)
+    site_comments = [x.comment for x in train_labels]
+    base_pipeline = with_site_vocabulary(base_pipeline, site_comments)
+    features, offsets = base_decisions(base_pipeline, site_comments + anchors.comments)
     weight = get_settings()["SITE_LABEL_WEIGHT"]
     # Each class of reference comments weighs as much in all (the base model was fitted with
     # balanced classes): 4,000 ham against 800 spam would otherwise pull every score down.
