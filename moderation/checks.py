@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
 from moderation.api.throttling import RATE
+from moderation.client_address import proxy_network
 from moderation.conf import DEFAULTS, get_settings
 
 _PROBABILITIES = ("HAM_THRESHOLD", "SPAM_THRESHOLD", "DISCARD_THRESHOLD")
@@ -105,6 +106,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
             )
     messages += _check_notifications(conf)
     messages += _check_api_rates(conf)
+    messages += _check_trusted_proxies(conf["TRUSTED_PROXIES"])
     weight = conf["SITE_LABEL_WEIGHT"]
     if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
         messages.append(
@@ -152,6 +154,32 @@ def _check_api_rates(conf: dict[str, Any]) -> list[CheckMessage]:
         for key in ("API_RATE", "API_RATE_PER_IP", "FORM_RATE_PER_IP")
         if not (isinstance(conf[key], str) and RATE.match(conf[key]))
         and not (key == "FORM_RATE_PER_IP" and conf[key] is None)
+    ]
+
+
+def _check_trusted_proxies(proxies: Any) -> list[CheckMessage]:
+    hint = (
+        "List your own proxies' addresses or networks, such as ['127.0.0.1'] or ['10.0.0.0/8'] "
+        "(host names are not looked up); an empty list trusts no proxy."
+    )
+    if not isinstance(proxies, list | tuple):
+        return [
+            Error(
+                "MODERATION['TRUSTED_PROXIES'] must be a list of IP addresses or networks, "
+                f"not {proxies!r}.",
+                hint=hint,
+                id="moderation.E010",
+            )
+        ]
+    return [
+        Error(
+            f"MODERATION['TRUSTED_PROXIES'] holds {entry!r}, which is not an IP address or "
+            "network: X-Forwarded-For from it is not believed.",
+            hint=hint,
+            id="moderation.E010",
+        )
+        for entry in proxies
+        if proxy_network(entry) is None
     ]
 
 

@@ -39,7 +39,9 @@ DEFAULTS: dict[str, Any] = {
     # Similarity (cosine of character 5-grams, 0-1) from which a comment is a near-duplicate.
     "MEMORY_SIMILARITY": 0.3,
     "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
-    "MODEL_CACHE_DIR": None,  # local copies of models from MODEL_STORAGE; None: a temp folder
+    # Private folder (0700) for local copies of models from MODEL_STORAGE; None:
+    # MEDIA_ROOT/moderation-model-cache.
+    "MODEL_CACHE_DIR": None,
     # seconds a process trusts its last look at the active model, the rules and the API keys
     "MODEL_CHECK_INTERVAL": 2.0,
     "MODEL_DIR": None,  # folder for retrained model versions; None: MEDIA_ROOT/moderation-models
@@ -55,6 +57,9 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_DAYS": 15,  # days spam and removed comments are kept; None: kept for ever
     "SITE_LABEL_WEIGHT": 3.0,  # reference comments each site label weighs in retraining
     "SPAM_THRESHOLD": None,  # probability from which a comment is spam; None: the model's
+    # IP addresses or networks ("10.0.0.0/8") of the site's own proxies (nginx, a load
+    # balancer): only from them is X-Forwarded-For believed. Empty: REMOTE_ADDR is the client.
+    "TRUSTED_PROXIES": [],
 }
 
 

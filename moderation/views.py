@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from moderation.api.throttling import FormRateThrottle
+from moderation.client_address import client_ip
 from moderation.forms import CommentForm
 from moderation.models import Status
 from moderation.submission import submit_comment
@@ -45,7 +46,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             target,
             **form.comment_fields(),
             user=request.user if request.user.is_authenticated else None,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
             referrer=request.META.get("HTTP_REFERER", "")[:2000],
             permalink=request.build_absolute_uri(absolute_url()) if absolute_url else "",

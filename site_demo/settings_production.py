@@ -3,6 +3,7 @@
     DJANGO_SETTINGS_MODULE=site_demo.settings_production
     DJANGO_SECRET_KEY=...  DJANGO_ALLOWED_HOSTS=news.example.com,.news.example.com
     DATABASE_URL=postgres://...  REDIS_URL=redis://...  CELERY_BROKER_URL=redis://...
+    DJANGO_TRUSTED_PROXIES=127.0.0.1  (the proxy in front, if any)
 
 `python manage.py check --deploy` is clean with these (a test holds it to that).
 """
@@ -31,6 +32,16 @@ SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# That proxy's addresses (DJANGO_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8): only from them is
+# X-Forwarded-For believed, so each reader is rate-limited on its own (README: "Behind nginx").
+MODERATION = {
+    **MODERATION,  # noqa: F405
+    "TRUSTED_PROXIES": [
+        proxy.strip()
+        for proxy in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",")
+        if proxy.strip()
+    ],
+}
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

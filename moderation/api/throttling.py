@@ -1,8 +1,8 @@
 """Rate limits for both APIs: per key (its own rate or MODERATION["API_RATE"]) and, for requests
 without a valid key, per client IP (MODERATION["API_RATE_PER_IP"]); and the comment form's per
-IP (MODERATION["FORM_RATE_PER_IP"]). Rates are read at request time, so a changed setting or key
-takes effect without a restart. Counts live in Django's cache: give production a shared cache
-(Redis) so every worker process counts together.
+IP (MODERATION["FORM_RATE_PER_IP"]). The IP is client_address.client_ip()'s. Rates are read at
+request time, so a changed setting or key takes effect without a restart. Counts live in
+Django's cache: give production a shared cache (Redis) so every worker process counts together.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from moderation.client_address import client_ip
 from moderation.conf import get_settings
 from moderation.models import ApiKey
 
@@ -43,6 +44,11 @@ class CellRateThrottle(BaseThrottle):
 
     def rate_for(self, request: Any) -> str | None:
         raise NotImplementedError
+
+    def get_ident(self, request: Any) -> str:
+        """Return the client's address as client_ip() finds it, not DRF's reading of
+        X-Forwarded-For (which believes whatever the client wrote there)."""
+        return client_ip(request) or "unknown"
 
     def ident_for(self, request: Any) -> str:
         return f"ip-{self.get_ident(request)}"

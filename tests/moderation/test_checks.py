@@ -161,6 +161,48 @@ def test_api_rates_must_be_drf_rates_e007(settings, rate):
     ]
 
 
+@pytest.mark.parametrize("proxies", ["10.0.0.1", None, {"10.0.0.1"}])
+def test_trusted_proxies_must_be_a_list_e010(settings, proxies):
+    assert messages_for(settings, TRUSTED_PROXIES=proxies) == [
+        (
+            "moderation.E010",
+            "MODERATION['TRUSTED_PROXIES'] must be a list of IP addresses or networks, "
+            f"not {proxies!r}.",
+        )
+    ]
+
+
+def test_trusted_proxies_that_are_not_addresses_are_e010(settings):
+    assert messages_for(settings, TRUSTED_PROXIES=["10.0.0.1", "nginx", "10.0.0.0/33", 7]) == [
+        (
+            "moderation.E010",
+            f"MODERATION['TRUSTED_PROXIES'] holds {entry!r}, which is not an IP address or "
+            "network: X-Forwarded-For from it is not believed.",
+        )
+        for entry in ("nginx", "10.0.0.0/33", 7)
+    ]
+
+
+def test_trusted_proxies_may_be_addresses_and_networks(settings):
+    proxies = ["127.0.0.1", "::1", "10.0.0.0/8", "2001:db8::/32", "192.168.1.7/24"]
+
+    assert messages_for(settings, TRUSTED_PROXIES=proxies) == []
+
+
+def test_manage_py_check_explains_a_bad_trusted_proxy(settings):
+    settings.MODERATION = {**settings.MODERATION, "TRUSTED_PROXIES": ["nginx"]}
+
+    with pytest.raises(SystemCheckError) as error:
+        call_command("check")
+
+    assert (
+        "?: (moderation.E010) MODERATION['TRUSTED_PROXIES'] holds 'nginx', which is not an IP "
+        "address or network: X-Forwarded-For from it is not believed.\n"
+        "\tHINT: List your own proxies' addresses or networks, such as ['127.0.0.1'] or "
+        "['10.0.0.0/8'] (host names are not looked up); an empty list trusts no proxy."
+    ) in str(error.value)
+
+
 @pytest.mark.parametrize("weight", [0, -1, "3", True])
 def test_site_label_weight_must_be_positive_e005(settings, weight):
     assert messages_for(settings, SITE_LABEL_WEIGHT=weight) == [
@@ -204,8 +246,9 @@ def test_campaign_memory_may_be_turned_off(settings):
                 "API_RATE": "600",
                 "FORM_RATE_PER_IP": "fast",
                 "MEMORY_SIMILARITY": 2,
+                "TRUSTED_PROXIES": "10.0.0.1",
             },
-            {"W001", "E001", "E003", "E004", "E005", "E006", "E007", "E009"},
+            {"W001", "E001", "E003", "E004", "E005", "E006", "E007", "E009", "E010"},
         ),
         ({"HAM_THRESHOLD": 0.9, "SPAM_THRESHOLD": 0.5}, {"E002"}),
         ({"NOTIFY_PENDING_AT": 20}, {"W003"}),

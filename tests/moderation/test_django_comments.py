@@ -75,6 +75,19 @@ def test_an_unscored_comment_stays_hidden_and_pending(no_model, post_comment):
     assert moderated(comment).status == Status.PENDING
 
 
+def test_its_comments_keep_the_reader_behind_a_trusted_proxy_as_our_form_does(
+    active_model, client, post_comment, settings
+):
+    settings.MODERATION = {**settings.MODERATION, "TRUSTED_PROXIES": ["10.0.0.5"]}
+    client.defaults.update(
+        REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9"
+    )
+
+    comment = post_comment(HAM[2])
+
+    assert (comment.ip_address, moderated(comment).ip_address) == ("203.0.113.9", "203.0.113.9")
+
+
 def test_our_decisions_set_its_visibility_and_leave_its_moderator_flags(
     active_model, post_comment, moderator
 ):

@@ -44,3 +44,20 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "Set the DJANGO_SECRET_KEY environment variable for production." in result.stderr
+
+
+def test_production_takes_the_trusted_proxies_from_the_environment(tmp_path):
+    result = manage(
+        "check",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="news.example.com",
+        DJANGO_TRUSTED_PROXIES="127.0.0.1, nginx",
+        DEMO_VAR_DIR=str(tmp_path),
+    )
+
+    assert result.returncode != 0
+    assert (
+        "(moderation.E010) MODERATION['TRUSTED_PROXIES'] holds 'nginx', which is not an IP "
+        "address or network" in result.stderr
+    )
+    assert "System check identified 1 issue" in result.stderr

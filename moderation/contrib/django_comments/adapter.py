@@ -12,10 +12,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.http import HttpRequest
 from django_comments.models import CommentFlag
 
 from moderation import decisions
 from moderation.adapters import CommentAdapter, adapter_for
+from moderation.client_address import client_ip
 from moderation.models import Action, Comment, Decision, Status
 
 # (is_public, is_removed) for each of our statuses. Spam is hidden, not shown as "removed".
@@ -61,9 +63,18 @@ class DjangoCommentsAdapter(CommentAdapter):
             CommentFlag.objects.get_or_create(comment=obj, user=decision.moderator, flag=flag)
 
 
-def hold_until_scored(sender: type[models.Model], comment: models.Model, **kwargs: Any) -> None:
-    """Keep a new comment hidden until Hamlet's verdict (comment_will_be_posted)."""
+def hold_until_scored(
+    sender: type[models.Model],
+    comment: models.Model,
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    """Keep a new comment hidden until Hamlet's verdict (comment_will_be_posted), with the
+    client's address as our own form takes it (its view stores REMOTE_ADDR: behind a proxy,
+    the proxy's)."""
     comment.is_public = False  # type: ignore[attr-defined]
+    if request is not None:
+        comment.ip_address = client_ip(request)  # type: ignore[attr-defined]
 
 
 def moderated_in_django_comments(

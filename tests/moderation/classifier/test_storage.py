@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
+import tempfile
 
 import pytest
 from django.core.files.base import ContentFile
@@ -92,3 +95,70 @@ def test_a_folder_holding_other_files_by_now_is_passed_over_for_the_stored_copy(
     assert artifacts.read_checksum(source.directory) == version.sha256
     submission = submit_comment(version, author_name="Olga", content="A fine article.")
     assert submission.comment.model_version == version.version
+
+
+def plant_model_folder(folder, sha256):
+    """A copy of a version's folder, written by someone else first, whose model is not it."""
+    planted = folder / sha256
+    planted.mkdir(parents=True)
+    (planted / "model.joblib").write_bytes(b"planted by another user")
+    (planted / "model.sha256").write_text(f"{sha256}  model.joblib\n")
+    for path in (folder, planted):
+        path.chmod(0o777)
+
+
+def test_the_default_cache_is_a_private_folder_under_media_root(
+    model_on_another_server, article, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CACHE_DIR": None}
+
+    submission = submit_comment(article, author_name="Reader", content="Thanks for the article.")
+
+    cache = tmp_path / "media" / "moderation-model-cache"
+    assert submission.comment.model_version == model_on_another_server.version
+    assert active_model_source().directory == cache / model_on_another_server.sha256
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+
+
+def test_a_folder_planted_at_the_old_shared_default_does_not_break_scoring(
+    model_on_another_server, article, settings, tmp_path, monkeypatch
+):
+    # The old default was <the system temporary directory>/hamlet-models, shared by every user.
+    shared_tmp = tmp_path / "tmp"
+    plant_model_folder(shared_tmp / "hamlet-models", model_on_another_server.sha256)
+    monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MODERATION = {**settings.MODERATION, "MODEL_CACHE_DIR": None}
+
+    submission = submit_comment(article, author_name="Reader", content="Thanks for the article.")
+
+    assert submission.comment.status != Status.PENDING
+    assert submission.comment.model_version == model_on_another_server.version
+
+
+def test_a_cache_folder_others_may_write_to_is_refused(model_on_another_server, article, tmp_path):
+    # MODEL_CACHE_DIR is tmp_path / "cache" (model_storage_dir).
+    plant_model_folder(tmp_path / "cache", model_on_another_server.sha256)
+
+    submission = submit_comment(article, author_name="Reader", content="Thanks for the article.")
+
+    assert submission.comment.status == Status.PENDING
+    assert submission.comment.history.get().note == (
+        f"ModelLoadError: Refusing the model cache folder {tmp_path / 'cache'} (owner id "
+        f"{os.geteuid()}, mode 777): only this process's user (id {os.geteuid()}) may own it and "
+        "write to it, or files planted there could stand in for models. Give it to that user "
+        "with mode 700, or set MODERATION['MODEL_CACHE_DIR'] to a private folder."
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a folder to another user")
+def test_a_cache_folder_of_another_user_is_refused(model_on_another_server, article, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    os.chown(cache, 65534, 65534)
+
+    submission = submit_comment(article, author_name="Reader", content="Thanks for the article.")
+
+    assert submission.comment.status == Status.PENDING
+    assert "(owner id 65534, mode 700)" in submission.comment.history.get().note
