@@ -1,11 +1,19 @@
-"""An error both APIs answer alike: a database that does not answer is a 503 to retry."""
+"""Errors both APIs answer alike: a body refused while it is read is a 4xx with a sentence, a
+database that does not answer is a 503 to retry.
+"""
 
 from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +25,36 @@ class DatabaseUnavailable(APIException):
     wait = 60  # DRF sends it as Retry-After
 
 
-def as_api_error(exc: Exception) -> Exception:
-    """Return the 503 for a database that did not answer; any other exception unchanged.
+class BodyTooLarge(APIException):
+    status_code = 413
+    default_detail = "The request body is larger than this server accepts."
+    default_code = "request_too_large"
 
-    The comment and its verdict are one transaction, so nothing half-written is left behind,
-    and a client that retries loses nothing.
+
+REFUSALS = {
+    TooManyFieldsSent: "The request has more fields than this server accepts.",
+    TooManyFilesSent: "The request has more files than this server accepts.",
+}
+
+
+def as_api_error(exc: Exception) -> Exception:
+    """Return the API error for an exception raised while a request was read or served; any
+    other exception unchanged.
+
+    Django refuses a body it will not read (too many fields or files, too large, malformed)
+    with a SuspiciousOperation from request.GET, request.body or its multipart parser; left
+    alone it becomes Django's HTML 400, or in DEBUG a 500 page with the settings (issue 18).
+    A database that did not answer is a 503: the comment and its verdict are one
+    transaction, so nothing half-written is left behind, and a client that retries loses
+    nothing.
     """
     if isinstance(exc, InterfaceError | OperationalError):
         logger.error("An API request failed: the database did not answer: %s", exc)
         return DatabaseUnavailable()
+    if isinstance(exc, SuspiciousOperation):
+        # Where Django itself reports these, so a site's logging of them keeps working.
+        logging.getLogger(f"django.security.{type(exc).__name__}").error("%s", exc)
+        if isinstance(exc, RequestDataTooBig):
+            return BodyTooLarge()
+        return ParseError(REFUSALS.get(type(exc), "The request is malformed."))
     return exc

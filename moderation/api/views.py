@@ -14,7 +14,6 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import (
-    APIException,
     NotAuthenticated,
     NotFound,
     ParseError,
@@ -31,7 +30,7 @@ from rest_framework.views import APIView
 
 from moderation.api import serializers as s
 from moderation.api.authentication import ApiKeyAuthentication
-from moderation.api.errors import DatabaseUnavailable, as_api_error
+from moderation.api.errors import BodyTooLarge, DatabaseUnavailable, as_api_error
 from moderation.api.keys import record_usage
 from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
@@ -44,12 +43,6 @@ from moderation.verdicts import Verdict, effective_thresholds
 
 # The largest primary key any supported database stores (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
-
-
-class RequestTooLarge(APIException):
-    status_code = 413
-    default_detail = "The request body is too large."
-    default_code = "request_too_large"
 
 
 class JSONBodyParser(JSONParser):
@@ -90,7 +83,7 @@ class ApiView(APIView):
         # Refused from Content-Length alone, before anything reads the body.
         reason = body_too_large(request._request)
         if reason is not None:
-            raise RequestTooLarge(reason)
+            raise BodyTooLarge(reason)
         if request.META.get("CONTENT_LENGTH", "0") not in ("", "0") and not request.content_type:
             # DRF would read such a body as empty and answer "content: required".
             raise UnsupportedMediaType("", "Send the body as JSON: Content-Type: application/json.")

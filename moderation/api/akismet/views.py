@@ -22,7 +22,7 @@ from moderation.api.akismet.wire import (
     StrictFormParser,
     wire_form,
 )
-from moderation.api.errors import DatabaseUnavailable, as_api_error
+from moderation.api.errors import BodyTooLarge, DatabaseUnavailable, as_api_error
 from moderation.api.keys import allows_blog
 from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
@@ -32,10 +32,6 @@ THANKS = "Thanks for making the web a better place."
 DEBUG_HELP = "X-akismet-debug-help"
 # The WordPress plugin's retry interval for a comment it got no answer for.
 RECHECK_AFTER_SECONDS = 1200
-
-
-class BodyTooLarge(exceptions.APIException):
-    status_code = 413
 
 
 def text(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -68,9 +64,11 @@ class AkismetView(APIView):
         too_large = body_too_large(request)
         if too_large:
             raise BodyTooLarge(too_large)
-        # Parse before the key is looked up, so a bad body is a 400 and nothing is written.
-        self.form = wire_form(request)
+        # The body is first read by the key lookup, so a bad body is a 4xx and nothing is
+        # written. DRF negotiates the renderer before that: with DEBUG on it reads it to show
+        # an unexpected error, which parsing earlier hid behind an AttributeError (issue 18).
         super().initial(request, *args, **kwargs)
+        self.form = wire_form(request)
 
     def handle_exception(self, exc: Exception) -> Response:
         """Answer errors in text, with the header clients show (Akismet sends no JSON errors)."""
@@ -84,7 +82,10 @@ class AkismetView(APIView):
         exc = as_api_error(exc)
         if isinstance(exc, exceptions.APIException):
             detail = str(exc.detail)
-            headers = {DEBUG_HELP: detail.encode("ascii", "replace").decode()}
+            # The detail may quote the request (its Content-Type): a header takes printable
+            # ASCII only, and a CR or LF in it would be a 500 (BadHeaderError).
+            help_text = "".join(c if c.isascii() and c.isprintable() else "?" for c in detail)
+            headers = {DEBUG_HELP: help_text}
             if isinstance(exc, DatabaseUnavailable):
                 headers["Retry-After"] = str(exc.wait)
             return text(detail, exc.status_code, headers)

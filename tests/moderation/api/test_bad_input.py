@@ -17,6 +17,7 @@ from django.test import Client
 from moderation.api.keys import create_key, record_usage
 from moderation.models import ApiUsage, Comment, Decision, Status
 from moderation.submission import submit_comment
+from tests.moderation.api.wire import AKISMET_ENDPOINTS
 
 HAM_TEXT = "I think the council should publish the full budget before the vote, not after."
 BLOG = "https://news.example/"
@@ -27,15 +28,6 @@ CHECK = "/api/v1/check/"
 MB = 2**20
 # The JSON API's body-taking endpoints; {id} is a comment of the key's site.
 JSON_ENDPOINTS = [CHECK, "/api/v1/comments/{id}/decision/"]
-AKISMET_ENDPOINTS = [
-    "1.1/verify-key",
-    "1.1/comment-check",
-    "1.1/submit-spam",
-    "1.1/submit-ham",
-    "1.2/usage-limit",
-    "1.2/key-sites",
-    "1.1/get-stats",
-]
 
 
 @pytest.fixture

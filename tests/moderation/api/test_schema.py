@@ -10,12 +10,13 @@ from django.db import close_old_connections
 from django.urls import reverse
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.validation import validate_schema
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from rest_framework.test import APIClient
 
 from moderation.api.keys import PREFIX_LENGTH, create_key, hash_key
 from moderation.models import ApiKey, Rule, RuleKind
 from moderation.submission import submit_comment
+from tests.moderation.api.fuzzing import REPEATABLE
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
 
@@ -138,17 +139,7 @@ def schemathesis_key(active_model, settings, keep_db_connection):
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,  # the same cases on every run: CI results are repeatable
-    database=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@settings(REPEATABLE, max_examples=25)
 def test_every_operation_conforms_to_the_schema(case, schemathesis_key):
     case.call_and_validate()
 
