@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # the API docs' JavaScript, served locally instead of from a CDN
     "moderation",
     "site_demo.articles",
+    "axes",  # the admin login's throttle
 ]
 
 MIDDLEWARE = [
@@ -44,7 +46,22 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its own response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# The admin login's throttle (issue 18): after AXES_FAILURE_LIMIT wrong passwords from one client
+# address, every login from it is refused for AXES_COOLOFF_TIME. Locked by address, not by
+# username: a username lock would let anyone lock the moderators out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+# The address the comment form and every rate limit trust (MODERATION["TRUSTED_PROXIES"]).
+AXES_CLIENT_IP_CALLABLE = "moderation.client_address.client_ip"
 
 ROOT_URLCONF = "site_demo.urls"
 

@@ -109,7 +109,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Revoke selected keys")
+    # A revoke cannot be undone here: only who may change keys may revoke them (issue 18).
+    @admin.action(permissions=["change"], description="Revoke selected keys")
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         active = list(queryset.filter(revoked_at__isnull=True))
         for api_key in active:
