@@ -27,6 +27,7 @@ class ModerationConfig(AppConfig):
         checks.register(moderation_checks.check_default_model)
         checks.register(moderation_checks.check_comment_pages, checks.Tags.templates)
         checks.register(moderation_checks.check_active_model, checks.Tags.database)
+        checks.register(moderation_checks.check_shared_cache, checks.Tags.security, deploy=True)
         setting_changed.connect(clear_settings_cache, dispatch_uid="moderation.conf")
         setting_changed.connect(forget_active_model, dispatch_uid="moderation.model.settings")
         for signal in (post_save, post_delete):

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import CheckMessage, Error, Warning
 
 from moderation.api.throttling import RATE
@@ -235,6 +238,36 @@ def check_comment_pages(**kwargs: Any) -> list[CheckMessage]:
             hint=f"Add '{_REQUEST_PROCESSOR}' to TEMPLATES' context_processors, or set "
             "COMMENTS_PER_PAGE to None to list every comment.",
             id="moderation.W004",
+        )
+    ]
+
+
+def check_shared_cache(**kwargs: Any) -> list[CheckMessage]:
+    """Report a default cache that workers cannot share (a deployment check: `check --deploy`)."""
+    # The cache the rate limits and the comment form's used tokens live in (issue 18).
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, LocMemCache):
+        problem = (
+            "keeps its entries in each worker process's memory: each worker counts the "
+            "comment-form and API rate limits on its own and accepts a comment form's token "
+            "once more"
+        )
+    elif isinstance(backend, DummyCache):
+        problem = (
+            "stores nothing: the comment-form and API rate limits never stop anyone and a "
+            "comment form's token is accepted any number of times"
+        )
+    else:
+        return []
+    name = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    return [
+        Error(
+            f"The default cache ({name}) {problem}.",
+            hint="Set CACHES['default'] to a cache every worker shares: Redis "
+            "(django.core.cache.backends.redis.RedisCache), Memcached "
+            "(django.core.cache.backends.memcached.PyMemcacheCache) or the database "
+            "(django.core.cache.backends.db.DatabaseCache).",
+            id="moderation.E011",
         )
     ]
 

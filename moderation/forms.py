@@ -1,13 +1,17 @@
-"""The comment form: the reader's fields plus the abuse checks (signed target, timing, honeypot)."""
+"""The comment form: the reader's fields plus the abuse checks (signed single-use target, timing,
+honeypot)."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 from typing import Any
 
 from django import forms
 from django.apps import apps
 from django.core import signing
+from django.core.cache import cache
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation.conf import get_settings
 
 _SIGNING_SALT = "moderation.comment-form"
+ALREADY_POSTED = "already_posted"
 
 
 def sign_target(target: models.Model, *, issued_at: float | None = None) -> str:
@@ -24,9 +29,22 @@ def sign_target(target: models.Model, *, issued_at: float | None = None) -> str:
             "model": target._meta.label_lower,
             "pk": str(target.pk),
             "t": issued_at if issued_at is not None else time.time(),
+            # Makes every rendered form's token its own, so each can be used once (issue 18).
+            "n": secrets.token_urlsafe(16),
         },
         salt=_SIGNING_SALT,
     )
+
+
+def claim_token(token: str) -> bool:
+    """Mark a valid token used; return False if it already was.
+
+    Used tokens are kept in the cache the rate limits use (a shared one in production, so
+    every worker sees them) for MAX_FORM_AGE, after which the token has expired anyway.
+    cache.add() is atomic, so of two posts racing with one token only one is accepted.
+    """
+    key = "moderation_form_token_" + hashlib.sha256(token.encode()).hexdigest()
+    return cache.add(key, 1, timeout=get_settings()["MAX_FORM_AGE"])
 
 
 class CommentForm(forms.Form):
@@ -113,6 +131,15 @@ class CommentForm(forms.Form):
                     "last field empty."
                 ),
                 code="honeypot",
+            )
+        # Claimed last: only a post that is about to be stored uses its token up.
+        if not self.errors and not claim_token(cleaned["token"]):
+            raise forms.ValidationError(
+                _(
+                    "This comment was already posted from this form (it was sent twice), so it "
+                    "was not posted again."
+                ),
+                code=ALREADY_POSTED,
             )
         return cleaned
 

@@ -6,6 +6,7 @@ import logging
 import math
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from moderation.api.throttling import FormRateThrottle
 from moderation.client_address import client_ip
-from moderation.forms import CommentForm
+from moderation.forms import ALREADY_POSTED, CommentForm
 from moderation.models import Status
 from moderation.submission import submit_comment
 
@@ -76,5 +77,10 @@ def post_comment(request: HttpRequest) -> HttpResponse:
 
 def _show_form_again(request: HttpRequest, form: CommentForm, *, status: int) -> HttpResponse:
     form.refresh_token()
-    context = {"form": form, "next": request.POST.get("next", "")}
+    context = {
+        "form": form,
+        "next": request.POST.get("next", ""),
+        # A second post of one form (a double click): the first is stored, so no form to resend.
+        "is_already_posted": form.has_error(NON_FIELD_ERRORS, ALREADY_POSTED),
+    }
     return render(request, "moderation/post_error.html", context, status=status)

@@ -2,8 +2,11 @@
 
     DJANGO_SETTINGS_MODULE=site_demo.settings_production
     DJANGO_SECRET_KEY=...  DJANGO_ALLOWED_HOSTS=news.example.com,.news.example.com
-    DATABASE_URL=postgres://...  REDIS_URL=redis://...  CELERY_BROKER_URL=redis://...
+    DATABASE_URL=postgres://...  REDIS_URL=redis://...
+    CELERY_BROKER_URL=redis://...  (optional: without it jobs run in a thread, cron the schedule)
     DJANGO_TRUSTED_PROXIES=127.0.0.1  (the proxy in front, if any)
+
+Without one of the first four, starting raises ImproperlyConfigured naming it.
 
 `python manage.py check --deploy` is clean with these (a test holds it to that).
 """
@@ -30,6 +33,11 @@ DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))  # noqa: F405
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
+# site_demo.settings built DATABASES and CACHES from these; without them it falls back to a
+# SQLite file and a cache in each worker's memory, where every worker keeps its own rate limits
+# and used form tokens (issue 18; `check --deploy` says so too: moderation.E011).
+_required("DATABASE_URL")
+_required("REDIS_URL")
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # That proxy's addresses (DJANGO_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8): only from them is

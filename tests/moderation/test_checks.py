@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
@@ -301,3 +302,61 @@ def test_an_unpaged_comment_list_needs_no_request_in_templates(settings):
     settings.MODERATION = {**settings.MODERATION, "COMMENTS_PER_PAGE": None}
 
     assert check_comment_pages() == []
+
+
+def shared_cache_messages(settings, backend):
+    settings.CACHES = {"default": {"BACKEND": backend}}
+    return [(m.id, m.msg, m.hint) for m in run_checks(include_deployment_checks=True)]
+
+
+SHARED_CACHE_HINT = (
+    "Set CACHES['default'] to a cache every worker shares: Redis "
+    "(django.core.cache.backends.redis.RedisCache), Memcached "
+    "(django.core.cache.backends.memcached.PyMemcacheCache) or the database "
+    "(django.core.cache.backends.db.DatabaseCache)."
+)
+
+
+def test_a_per_process_cache_is_e011_under_deploy(settings):
+    messages = shared_cache_messages(settings, "django.core.cache.backends.locmem.LocMemCache")
+
+    assert (
+        "moderation.E011",
+        "The default cache (django.core.cache.backends.locmem.LocMemCache) keeps its entries "
+        "in each worker process's memory: each worker counts the comment-form and API rate "
+        "limits on its own and accepts a comment form's token once more.",
+        SHARED_CACHE_HINT,
+    ) in messages
+
+
+def test_a_cache_that_stores_nothing_is_e011_under_deploy(settings):
+    messages = shared_cache_messages(settings, "django.core.cache.backends.dummy.DummyCache")
+
+    assert (
+        "moderation.E011",
+        "The default cache (django.core.cache.backends.dummy.DummyCache) stores nothing: the "
+        "comment-form and API rate limits never stop anyone and a comment form's token is "
+        "accepted any number of times.",
+        SHARED_CACHE_HINT,
+    ) in messages
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.cache.backends.db.DatabaseCache",
+    ],
+)
+def test_a_shared_cache_passes_the_deploy_check(settings, backend):
+    messages = shared_cache_messages(settings, backend)
+
+    assert [m for m in messages if m[0] == "moderation.E011"] == []
+
+
+def test_the_shared_cache_check_runs_only_under_deploy(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    ids = [m.id for m in run_checks(include_deployment_checks=False)]
+
+    assert "moderation.E011" not in ids

@@ -142,6 +142,45 @@ def test_expired_form_is_refused_and_offered_again_with_a_fresh_token(
     assert not Comment.objects.exists()
 
 
+def test_a_form_posted_twice_is_stored_once_and_the_second_post_is_told_why(
+    browser, article, active_model
+):
+    data = form_data(browser, article)
+
+    first = browser.post(POST_URL, data)
+    second = browser.post(POST_URL, data)
+
+    assert first.status_code == 302
+    html = second.content.decode()
+    assert second.status_code == 400
+    assert "Your comment was already posted" in html
+    assert (
+        "This comment was already posted from this form (it was sent twice), so it was not "
+        "posted again." in html
+    )
+    assert "Back to the article" in html
+    assert Comment.objects.count() == 1
+
+
+def test_a_token_is_not_used_up_by_a_post_refused_for_something_else(
+    browser, article, active_model
+):
+    data = form_data(browser, article)
+    browser.post(POST_URL, {**data, "name": ""})
+
+    response = browser.post(POST_URL, data)
+
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_each_rendered_form_has_its_own_token(browser, article, active_model):
+    with time_machine.travel(time.time(), tick=False):
+        tokens = {form_data(browser, article)["token"] for _ in range(2)}
+
+    assert len(tokens) == 2
+
+
 def test_tampered_token_is_refused(browser, article, active_model):
     data = form_data(browser, article)
     data["token"] = data["token"][:-2] + "xx"
