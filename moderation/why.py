@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from moderation import rules
 from moderation.classifier.explanations import NOTABLE, Explanation, explain
@@ -77,7 +78,8 @@ def highlighted_text(explanation: Explanation, *, max_words: int | None = None) 
                 '<mark class="why why-{}" style="--strength:{}" title="{}">{}</mark>',
                 side,
                 f"{0.15 + 0.65 * marked[position]:.2f}",
-                f"{contribution:+.2f} towards {side}",
+                gettext("%(weight)+.2f towards %(side)s")
+                % {"weight": contribution, "side": gettext(side)},
                 word,
             )
         )
@@ -108,14 +110,21 @@ def matched_label(comment: Comment) -> Decision | None:
 
 def describe_match(label: Decision) -> str:
     """Return, in words, the label campaign memory matched: what it said, who, and when."""
-    what = "spam reported" if LABEL_FOR_ACTION.get(label.action) else "a comment approved"
-    if label.moderator is not None:
-        who = f"by {label.moderator.get_username()}"
-    elif label.api_key is not None:
-        who = f"by the client site {label.api_key.site}"
+    if LABEL_FOR_ACTION.get(label.action):
+        what = gettext("spam reported")
     else:
-        who = "by a moderator"
-    return f"Near-duplicate of {what} {who} on {label.created_at:%Y-%m-%d}"
+        what = gettext("a comment approved")
+    if label.moderator is not None:
+        who = gettext("by %(name)s") % {"name": label.moderator.get_username()}
+    elif label.api_key is not None:
+        who = gettext("by the client site %(site)s") % {"site": label.api_key.site}
+    else:
+        who = gettext("by a moderator")
+    return gettext("Near-duplicate of %(what)s %(who)s on %(date)s") % {
+        "what": what,
+        "who": who,
+        "date": f"{label.created_at:%Y-%m-%d}",
+    }
 
 
 def match_html(label: Decision, *, max_words: int | None = None) -> SafeString:
@@ -157,8 +166,9 @@ def why_html(comment: Comment, *, max_words: int | None = None) -> SafeString:
         # until they ask why (a <details> works without the queue's script).
         text = format_html(
             '<div class="why-text why-plain">{}</div><details class="why-toggle">'
-            '<summary>show why</summary><div class="why-text">{}</div></details>',
+            '<summary>{}</summary><div class="why-text">{}</div></details>',
             _excerpt(" ".join(w for w, _ in explanation.words), max_words),
+            gettext("show why"),
             highlighted_text(explanation, max_words=max_words),
         )
     else:
@@ -168,21 +178,23 @@ def why_html(comment: Comment, *, max_words: int | None = None) -> SafeString:
     html = format_html('{}<div class="why-reasons">{}</div>', text, reasons(explanation))
     if label is not None:  # an approved near-duplicate held it back from spam
         html += format_html(
-            '<div class="why-reasons">Held, not filed as spam: {}</div>',
+            '<div class="why-reasons">{} {}</div>',
+            gettext("Held, not filed as spam:"),
             match_html(label, max_words=max_words),
         )
     active = active_model_source().version
     if comment.model_version and comment.model_version != active:
         # The queue explains with the model in memory; the score came from an earlier one.
         html += format_html(
-            '<div class="why-model">Explained by the active model {}; scored by {}.</div>',
-            active,
-            comment.model_version,
+            '<div class="why-model">{}</div>',
+            gettext("Explained by the active model %(active)s; scored by %(scored)s.")
+            % {"active": active, "scored": comment.model_version},
         )
     if " ".join(comment.content.split()) != " ".join(w for w, _ in explanation.words):
         # Markup, entities or invisible characters the model did not read: show what was sent.
         html += format_html(
-            '<div class="why-raw">As sent: <code>{}</code></div>',
+            '<div class="why-raw">{} <code>{}</code></div>',
+            gettext("As sent:"),
             _excerpt(comment.content, max_words),
         )
     return html

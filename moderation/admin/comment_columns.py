@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from moderation import why
 from moderation.decisions import ACTION_FOR_NAME
@@ -18,25 +20,32 @@ from moderation.rules import link_domains
 
 # Each decision's button: what it does, its keyboard shortcut (queue.js), its text.
 _BUTTONS = {
-    Action.APPROVED: ("Approve", "a", "Approve"),
-    Action.MARKED_SPAM: ("Mark as spam", "s", "Spam"),
-    Action.MARKED_NOT_SPAM: ("Mark as not spam", "n", "Not spam"),
-    Action.REMOVED: ("Remove", "r", "Remove"),
+    Action.APPROVED: (gettext_lazy("Approve"), "a", gettext_lazy("Approve")),
+    Action.MARKED_SPAM: (gettext_lazy("Mark as spam"), "s", gettext_lazy("Spam")),
+    Action.MARKED_NOT_SPAM: (gettext_lazy("Mark as not spam"), "n", gettext_lazy("Not spam")),
+    Action.REMOVED: (gettext_lazy("Remove"), "r", gettext_lazy("Remove")),
+}
+# The score band's words, by the verdict the comment was filed with.
+_BANDS = {
+    "ham": gettext_lazy("ham"),
+    "pending": gettext_lazy("pending"),
+    "spam": gettext_lazy("spam"),
+    "unscored": gettext_lazy("unscored"),
 }
 
 
 class CommentColumns:
     """Display methods CommentAdmin names in list_display and readonly_fields."""
 
-    @admin.display(description="Comment, and why it was filed so")
+    @admin.display(description=gettext_lazy("Comment, and why it was filed so"))
     def why(self, comment: Comment) -> SafeString:
         return format_html(
-            '{}<div class="comment-target">on {}</div>',
+            _('{}<div class="comment-target">on {}</div>'),
             why.why_html(comment, max_words=60),
             self.target(comment),
         )
 
-    @admin.display(description="Status and score", ordering="status")
+    @admin.display(description=gettext_lazy("Status and score"), ordering="status")
     def state(self, comment: Comment) -> SafeString:
         return format_html(
             '<span class="status-label">{}</span><br>{}',
@@ -44,11 +53,11 @@ class CommentColumns:
             self.score(comment),
         )
 
-    @admin.display(description="Why")
+    @admin.display(description=gettext_lazy("Why"))
     def full_why(self, comment: Comment) -> SafeString:
         return why.why_html(comment)
 
-    @admin.display(description="Author", ordering="author_name")
+    @admin.display(description=gettext_lazy("Author"), ordering="author_name")
     def author(self, comment: Comment) -> SafeString:
         lines = [format_html("{}", comment.author_name)]
         if comment.author_email:
@@ -59,8 +68,10 @@ class CommentColumns:
         if comment.author_email and first_seen is not None:
             lines.append(
                 format_html(
-                    '<small class="author-record"><a href="?{}" title="All comments by this '
-                    'email">{} approved · {} spam</a> · since {}</small>',
+                    _(
+                        '<small class="author-record"><a href="?{}" title="All comments by '
+                        'this email">{} approved · {} spam</a> · since {}</small>'
+                    ),
                     urlencode({"q": comment.author_email}),
                     getattr(comment, "author_approved", None) or 0,
                     getattr(comment, "author_spam", None) or 0,
@@ -69,16 +80,16 @@ class CommentColumns:
             )
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
-    @admin.display(description="Posted", ordering="submitted_at")
+    @admin.display(description=gettext_lazy("Posted"), ordering="submitted_at")
     def submitted(self, comment: Comment) -> str:
         return date_format(localtime(comment.submitted_at), "j M, H:i")
 
-    @admin.display(description="On")
+    @admin.display(description=gettext_lazy("On"))
     def target(self, comment: Comment) -> SafeString:
         obj = comment.content_object
         url = getattr(obj, "get_absolute_url", None)
         if obj is None:
-            shown = format_html("{}", "(deleted)")
+            shown = format_html("{}", _("(deleted)"))
         elif url is None:  # a client site's key: its comments live on the client's pages
             shown = format_html("{}", obj)
         else:
@@ -86,11 +97,11 @@ class CommentColumns:
         # A client's permalink is untrusted: only http(s) becomes a link (never javascript:).
         if comment.permalink.startswith(("http://", "https://")) and url is None:
             shown += format_html(
-                ' · <a href="{}" rel="noopener noreferrer">page</a>', comment.permalink
+                _(' · <a href="{}" rel="noopener noreferrer">page</a>'), comment.permalink
             )
         return shown
 
-    @admin.display(description="The site's own row")
+    @admin.display(description=gettext_lazy("The site's own row"))
     def origin_row(self, comment: Comment) -> SafeString | str:
         """The row of the site's comment model this one moderates (moderation.adapters)."""
         obj = comment.origin
@@ -103,26 +114,33 @@ class CommentColumns:
             return format_html("{} #{}", meta.verbose_name, obj.pk)
         return format_html('<a href="{}">{} #{}</a>', url, meta.verbose_name, obj.pk)
 
-    @admin.display(description="Spam score", ordering="spam_score")
+    @admin.display(description=gettext_lazy("Spam score"), ordering="spam_score")
     def score(self, comment: Comment) -> SafeString:
         # The band is the verdict when the comment was filed: the classifier's, or a rule's.
         band = comment.verdict or "unscored"
         shown = "–" if comment.spam_score is None else f"{comment.spam_score:.2f}"
         # Campaign memory, not the score, decided it: the score alone would contradict the band.
-        memory = ", near-duplicate" if comment.matched_label_id is not None else ""
-        return format_html('<span class="score score-{}">{} {}{}</span>', band, shown, band, memory)
+        memory = _(", near-duplicate") if comment.matched_label_id is not None else ""
+        return format_html(
+            '<span class="score score-{}">{} {}{}</span>', band, shown, _BANDS[band], memory
+        )
 
-    @admin.display(description="Decide")
+    @admin.display(description=gettext_lazy("Decide"))
     def decide_buttons(self, comment: Comment) -> SafeString:
         url = reverse("admin:moderation_decide", args=[comment.pk])
+        buttons = []
+        for name, action in ACTION_FOR_NAME.items():
+            does, key, text = _BUTTONS[action]
+            title = _("%(does)s (key %(key)s)") % {"does": does, "key": key}
+            buttons.append((name, url, name, title, text))
         return format_html_join(
             "",
             '<button type="submit" class="decide decide-{}" formaction="{}" name="decision" '
-            'value="{}" title="{} (key {})">{}</button>',
-            ((name, url, name, *_BUTTONS[action]) for name, action in ACTION_FOR_NAME.items()),
+            'value="{}" title="{}">{}</button>',
+            buttons,
         )
 
-    @admin.display(description="Add a rule from this comment")
+    @admin.display(description=gettext_lazy("Add a rule from this comment"))
     def rule_buttons(self, comment: Comment) -> SafeString:
         url = reverse("admin:moderation_add_rule", args=[comment.pk])
         email = comment.author_email.casefold()
@@ -134,7 +152,7 @@ class CommentColumns:
             offers.append((RuleKind.BLOCK_IP, comment.ip_address))
         offers += [(RuleKind.BLOCK_LINK_DOMAIN, d) for d in link_domains(comment)]
         if not offers:
-            return format_html("{}", "No email, IP address or link to make a rule from.")
+            return format_html("{}", _("No email, IP address or link to make a rule from."))
         return format_html_join(
             " ",
             '<button type="submit" class="add-rule" formaction="{}" name="rule" value="{}:{}">'

@@ -7,17 +7,28 @@ from functools import partial
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from moderation import dashboard, decisions, model_health, recheck
-from moderation.admin import views
+from moderation.admin import comment_list, views
 from moderation.admin.comment_columns import CommentColumns
 from moderation.classifier.artifacts import ModelLoadError
-from moderation.models import Action, ApiKey, Comment, Decision, Rule, RuleKind, Status
+from moderation.models import (
+    Action,
+    ApiKey,
+    Comment,
+    Decision,
+    PendingFirst,
+    Rule,
+    RuleKind,
+    Status,
+)
 from moderation.permissions import can_moderate
 
 
@@ -52,21 +63,6 @@ class DecisionInline(admin.TabularInline):
         )
 
 
-def _author_record(status: Status | None = None) -> Subquery:
-    """The author's (by email) number of comments in `status`, or first comment date if None."""
-    same_author = Comment.objects.filter(author_email=OuterRef("author_email"))
-    if status is None:
-        return Subquery(same_author.order_by("submitted_at").values("submitted_at")[:1])
-    return Subquery(
-        same_author.filter(status=status)
-        .order_by()
-        .values("author_email")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
 class ClientSiteFilter(admin.SimpleListFilter):
     """Comments that came through the APIs, by the client site whose key sent them."""
 
@@ -84,6 +80,12 @@ class ClientSiteFilter(admin.SimpleListFilter):
         )
 
 
+# The queue's tabs filter on the status. The bare URL opens on Pending while anything waits
+# (issue 17), so "All" asks for it: a status lookup every comment passes, which Django's status
+# filter reads, and keeps in its sorting, paging and filter links.
+STATUS_PARAM = "status__exact"
+ALL_QUERY = "status__isnull=False"
+
 # What the request that brought the comment said about it, as the comment's page shows it.
 REQUEST_FIELDS = ("ip_address", "user_agent", "referrer", "permalink", "language", "comment_type")
 
@@ -95,12 +97,18 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
     list_filter = (
         "status",
         "submitted_at",
-        ("content_type", admin.RelatedOnlyFieldListFilter),
+        comment_list.ContentTypeFilter,
         ClientSiteFilter,
     )
-    search_fields = ("author_name", "author_email", "author_url", "content", "ip_address")
+    # An email or an IP address is looked up in its index (get_search_results); any other term
+    # is matched in these, through PostgreSQL's trigram indexes where it has them.
+    search_fields = ("author_name", "author_email", "author_url", "content")
     list_per_page = 50
-    date_hierarchy = "submitted_at"
+    # Issue 17: with many comments, what reads the whole list costs seconds: the count of all
+    # comments beside the filtered count, per-choice counts, and date_hierarchy's list of dates
+    # (the "submitted at" filter covers dates without one).
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/moderation/comment/change_list.html"
     actions = (
         "approve_selected",
@@ -144,16 +152,10 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         ("Stored as", {"fields": ("content_type", "object_pk", "submitted_at", "origin_row")}),
     )
 
-    # Pending first, then oldest first: the order a moderator works the queue in.
-    ordering = (
-        Case(
-            When(status=Status.PENDING, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ).asc(),
-        "submitted_at",
-        "pk",
-    )
+    # Pending first, then oldest first: the order a moderator works the queue in. Both it and
+    # a status tab's order (get_ordering) are an index's, so a page reads only its own rows.
+    ordering = (PendingFirst().asc(), "submitted_at", "pk")
+    paginator = comment_list.QueuePaginator
 
     class Media:
         css = {"all": ["moderation/admin.css"]}
@@ -170,12 +172,25 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
                 "matched_label__api_key",
             )
             .prefetch_related("content_object")
-            .annotate(
-                author_approved=_author_record(Status.APPROVED),
-                author_spam=_author_record(Status.SPAM),
-                author_first_seen=_author_record(),
-            )
         )
+
+    def get_ordering(self, request: HttpRequest) -> tuple[Any, ...]:
+        # In a status tab "pending first" is the same for every row, but the database would
+        # still sort the whole tab by it: the (status, submitted_at, id) index has the order.
+        return ("submitted_at", "pk") if request.GET.get(STATUS_PARAM) else self.ordering
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return comment_list.QueueChangeList
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Comment], search_term: str
+    ) -> tuple[QuerySet[Comment], bool]:
+        found = comment_list.find_by_address(queryset, search_term)
+        if found is None:
+            found = comment_list.find_text(queryset, search_term)
+        if found is not None:
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
@@ -209,24 +224,41 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> TemplateResponse:
+    ) -> HttpResponse:
         counts = views.status_counts()
-        current = request.GET.get("status__exact", "")
+        # Issue 17: the queue opens on what waits for a decision. Only the bare URL does: a
+        # search, a filter or a page number means the moderator asked for that list.
+        if request.method == "GET" and not request.GET and counts[Status.PENDING]:
+            return HttpResponseRedirect(f"{request.path}?{STATUS_PARAM}={Status.PENDING}")
+        current = request.GET.get(STATUS_PARAM, "")
+        choices = [(s.value, s.label, counts[s.value], f"{STATUS_PARAM}={s.value}") for s in Status]
+        choices.append(("", gettext("All"), sum(counts.values()), ALL_QUERY))
         tabs = [
-            {"status": s.value, "label": s.label, "count": counts[s.value], "current": current == s}
-            for s in Status
+            {"status": s, "label": label, "count": n, "query": query, "current": current == s}
+            for s, label, n, query in choices
         ]
-        tabs.append(
-            {"status": "", "label": "All", "count": sum(counts.values()), "current": not current}
-        )
         context = {
-            "title": "Comment review queue",
+            "title": gettext("Comment review queue"),
             "queue_tabs": tabs,
             "can_moderate": self.has_moderate_permission(request),
             "model_problem": model_health.model_problem(),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, context)  # type: ignore[return-value]
+        response = super().changelist_view(request, context)
+        if isinstance(response, TemplateResponse) and response.context_data:
+            # The tabs are the status filter; the bar above the list holds the others, and
+            # its summary names those in use, so a collapsed bar still says what it hides.
+            cl = response.context_data["cl"]
+            shown = [f for f in cl.filter_specs if getattr(f, "lookup_kwarg", "") != STATUS_PARAM]
+            response.context_data["queue_filters"] = shown
+            response.context_data["active_filters"] = [
+                (f.title, choice["display"])
+                for f in shown
+                if f.used_parameters
+                for choice in f.choices(cl)
+                if choice["selected"]
+            ]
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from readers, not from the admin
@@ -237,25 +269,33 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Comment], action: Action) -> None:
         count = decisions.record_decisions(queryset, action, request.user)  # type: ignore[arg-type]
-        self.message_user(
-            request,
-            f"{Action(action).label}: {count} comment{'s' if count != 1 else ''}.",
-            messages.SUCCESS,
-        )
+        self.message_user(request, _decided(action, count), messages.SUCCESS)
 
-    @admin.action(permissions=["moderate"], description="Approve selected comments")
+    @admin.action(
+        permissions=["moderate"],
+        description=gettext_lazy("Approve selected comments"),
+    )
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._decide(request, queryset, Action.APPROVED)
 
-    @admin.action(permissions=["moderate"], description="Mark selected comments as spam")
+    @admin.action(
+        permissions=["moderate"],
+        description=gettext_lazy("Mark selected comments as spam"),
+    )
     def mark_spam_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._decide(request, queryset, Action.MARKED_SPAM)
 
-    @admin.action(permissions=["moderate"], description="Mark selected comments as not spam")
+    @admin.action(
+        permissions=["moderate"],
+        description=gettext_lazy("Mark selected comments as not spam"),
+    )
     def mark_not_spam_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._decide(request, queryset, Action.MARKED_NOT_SPAM)
 
-    @admin.action(permissions=["moderate"], description="Remove selected comments")
+    @admin.action(
+        permissions=["moderate"],
+        description=gettext_lazy("Remove selected comments"),
+    )
     def remove_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._decide(request, queryset, Action.REMOVED)
 
@@ -273,28 +313,50 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         count = decisions.record_decisions(queryset, action, request.user)  # type: ignore[arg-type]
         self.message_user(
             request,
-            f"{kind.label}: {', '.join(sorted(values)) or 'none to add'}. "
-            f"{Action(action).label}: {count} comment{'s' if count != 1 else ''}.",
+            f"{kind.label}: {', '.join(sorted(values)) or gettext('none to add')}. "
+            + _decided(action, count),
             messages.SUCCESS,
         )
 
-    @admin.action(permissions=["moderate"], description="Block the selected comments' IP addresses")
+    @admin.action(
+        permissions=["moderate"],
+        description=gettext_lazy("Block the selected comments' IP addresses"),
+    )
     def block_ips_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._add_rules(request, queryset, RuleKind.BLOCK_IP, "ip_address")
 
-    @admin.action(permissions=["moderate"], description="Block the selected authors' emails")
+    @admin.action(
+        permissions=["moderate"],
+        description=gettext_lazy("Block the selected authors' emails"),
+    )
     def block_emails_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._add_rules(request, queryset, RuleKind.BLOCK_EMAIL, "author_email")
 
-    @admin.action(permissions=["moderate"], description="Always allow the selected authors")
+    @admin.action(
+        permissions=["moderate"],
+        description=gettext_lazy("Always allow the selected authors"),
+    )
     def allow_emails_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._add_rules(request, queryset, RuleKind.ALLOW_EMAIL, "author_email")
 
-    @admin.action(permissions=["moderate"], description="Recheck selected comments with the model")
+    @admin.action(
+        permissions=["moderate"],
+        description=gettext_lazy("Recheck selected comments with the model"),
+    )
     def recheck_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         try:
             result = recheck.recheck(queryset.order_by("submitted_at", "pk"))
         except ModelLoadError as exc:
-            self.message_user(request, f"Cannot recheck: {exc}", messages.ERROR)
+            self.message_user(
+                request, gettext("Cannot recheck: %(error)s") % {"error": exc}, messages.ERROR
+            )
             return
         self.message_user(request, result.summary(), messages.SUCCESS)
+
+
+def _decided(action: Action, count: int) -> str:
+    """Return the message after a bulk decision: 'Approved: 3 comments.'"""
+    return ngettext("%(action)s: %(count)d comment.", "%(action)s: %(count)d comments.", count) % {
+        "action": Action(action).label,
+        "count": count,
+    }

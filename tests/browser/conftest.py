@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -56,3 +57,17 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    """Staff who may read and decide comments, not a superuser; log_in() signs in as them."""
+    user = django_user_model.objects.create_user(
+        "moderator", password="a-long-pass-9", is_staff=True
+    )
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_comment", "moderate_comment"], content_type__app_label="moderation"
+        )
+    )
+    return user

@@ -1,26 +1,14 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
-from django.contrib.auth.models import Permission
 
 from moderation.models import Action, Comment, Status
 from moderation.submission import submit_comment
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def moderator(db, django_user_model):
-    user = django_user_model.objects.create_user(
-        "moderator", password="a-long-pass-9", is_staff=True
-    )
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["view_comment", "moderate_comment"], content_type__app_label="moderation"
-        )
-    )
-    return user
 
 
 def test_moderator_approves_a_held_comment_from_the_queue(
@@ -52,7 +40,9 @@ def log_in(page, live_server, next_url=QUEUE):
     page.fill("#id_username", "moderator")
     page.fill("#id_password", "a-long-pass-9")
     page.click("input[type=submit]")
-    page.wait_for_url(f"**{next_url}")
+    # The bare queue goes on to the Pending tab while anything waits: wait for the page, not
+    # for the exact address.
+    page.wait_for_url(lambda url: urlsplit(url).path == urlsplit(next_url).path)
     page.wait_for_load_state()  # the queue's script is listening from here on
     assert not moderator_is_superuser()
 
@@ -232,3 +222,37 @@ def test_the_queue_names_the_report_a_near_duplicate_matched_and_it_fits_the_scr
     assert state.endswith(" spam, near-duplicate")
     assert box["x"] + box["width"] <= width  # wrapped within the screen, not off its edge
     assert any(opened.endswith(f"{QUEUE}{pk}/change/") for pk in reported)
+
+
+TAB_STYLE = "tab => [getComputedStyle(tab).backgroundColor, getComputedStyle(tab).fontWeight]"
+
+
+def test_the_queue_opens_on_pending_while_comments_wait_and_all_is_a_click_away(
+    live_server, page, moderator, held_queue, article
+):
+    CommentFactory(content_object=article, status=Status.APPROVED)
+    log_in(page, live_server)
+
+    assert page.url == f"{live_server.url}{QUEUE}?status__exact=pending"
+    current = page.locator(".queue-tabs a[aria-current=page]")
+    assert current.count() == 1 and current.get_attribute("data-status") == "pending"
+    assert current.evaluate(TAB_STYLE) != page.locator(".queue-tabs a").last.evaluate(TAB_STYLE)
+    assert current.evaluate(TAB_STYLE)[1] == "700"  # bold, on its own colour
+    assert page.locator("#result_list tbody tr").count() == 3
+
+    page.click(".queue-tabs a[data-status='']")
+    page.wait_for_url(f"**{QUEUE}?status__isnull=False")
+
+    current = page.locator(".queue-tabs a[aria-current=page]")
+    assert current.count() == 1 and current.get_attribute("data-status") == ""
+    assert page.locator("#result_list tbody tr").count() == 4
+
+
+def test_the_queue_opens_on_all_when_nothing_waits(live_server, page, moderator, article):
+    CommentFactory.create_batch(2, content_object=article, status=Status.APPROVED)
+
+    log_in(page, live_server)
+
+    assert page.url == f"{live_server.url}{QUEUE}"
+    assert page.get_attribute(".queue-tabs a[aria-current=page]", "data-status") == ""
+    assert page.locator("#result_list tbody tr").count() == 2

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from moderation.admin.comments import ALL_QUERY
 from moderation.models import Action, Comment, Status
 from moderation.submission import submit_comment
+from tests.factories import CommentFactory
 
 CHANGELIST = reverse("admin:moderation_comment_changelist")
 
@@ -90,7 +94,7 @@ def test_queue_lists_pending_first_then_oldest(client, moderator, article, no_mo
     Comment.objects.filter(pk=older.comment.pk).update(status=Status.APPROVED)
     client.force_login(moderator)
 
-    response = client.get(CHANGELIST)
+    response = client.get(f"{CHANGELIST}?{ALL_QUERY}")
 
     shown = list(response.context["cl"].result_list)
     assert shown == [newer.comment, Comment.objects.get(pk=older.comment.pk)]
@@ -121,3 +125,97 @@ def test_comment_page_shows_history(client, moderator, queue):
 
     assert "Published by the classifier" in html
     assert "tiny-test-model" in html
+
+
+def current_tabs(html):
+    return re.findall(r'data-status="(\w*)" class="current" aria-current="page"', html)
+
+
+def test_the_bare_queue_opens_on_pending_while_a_comment_waits(client, moderator, article):
+    CommentFactory(content_object=article, status=Status.PENDING)
+    CommentFactory(content_object=article, status=Status.APPROVED)
+    client.force_login(moderator)
+
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{CHANGELIST}?status__exact=pending"
+    pending = client.get(response["Location"])
+    assert current_tabs(pending.content.decode()) == ["pending"]
+    assert pending.context["cl"].result_count == 1
+
+
+def test_the_bare_queue_lists_every_comment_when_none_waits(client, moderator, article):
+    CommentFactory.create_batch(2, content_object=article, status=Status.APPROVED)
+    client.force_login(moderator)
+
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    assert current_tabs(response.content.decode()) == [""]
+    assert response.context["cl"].result_count == 2
+
+
+def test_the_all_tab_lists_every_comment_while_some_wait(client, moderator, article):
+    CommentFactory(content_object=article, status=Status.PENDING)
+    CommentFactory(content_object=article, status=Status.SPAM)
+    client.force_login(moderator)
+
+    response = client.get(f"{CHANGELIST}?status__isnull=False")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert current_tabs(html) == [""]
+    assert '<a href="?status__isnull=False" data-status=""' in html
+    assert response.context["cl"].result_count == 2
+
+
+@pytest.mark.parametrize(
+    "query", [{"q": "Olga"}, {"o": "-4"}, {"submitted_at__gte": "2000-01-01T00:00:00+00:00"}]
+)
+def test_a_search_sort_or_filter_without_a_status_is_not_redirected(
+    client, moderator, article, query
+):
+    CommentFactory(content_object=article, status=Status.PENDING, author_name="Olga")
+    CommentFactory(content_object=article, status=Status.APPROVED, author_name="Olga")
+    client.force_login(moderator)
+
+    response = client.get(CHANGELIST, query)
+
+    assert response.status_code == 200
+    assert current_tabs(response.content.decode()) == [""]
+    assert response.context["cl"].result_count == 2
+
+
+def test_a_post_to_the_bare_queue_is_not_redirected(client, moderator, article):
+    waiting = CommentFactory(content_object=article, status=Status.PENDING)
+    client.force_login(moderator)
+
+    response = client.post(
+        CHANGELIST, {"action": "mark_spam_selected", "_selected_action": [waiting.pk]}
+    )
+
+    assert response.status_code == 302 and response["Location"] == CHANGELIST
+    waiting.refresh_from_db()
+    assert waiting.status == Status.SPAM
+
+
+def test_the_filter_bar_leaves_the_status_to_the_tabs_and_names_the_filters_in_use(
+    client, moderator, no_model
+):
+    from moderation.api.keys import create_key
+
+    site, _ = create_key("Riverside Gazette")
+    CommentFactory(content_object=site)
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST, {"client_site": site.pk}).content.decode()
+
+    summary = re.search(r'<details class="queue-filters">\s*<summary>(.*?)</summary>', html)
+    assert summary is not None
+    assert (
+        summary.group(1)
+        == 'Filters: <span class="active-filter">client site: Riverside Gazette</span>'
+    )
+    assert "By client site" in html
+    assert "By status" not in html  # the tabs are the status filter
