@@ -61,11 +61,8 @@ def explain(scorer: LinearScorer, comment: CommentData) -> Explanation:
     word_starts = np.cumsum([0] + [len(w) + 1 for w in words[:-1]]) if words else np.zeros(1)
     per_word = np.zeros(len(words))
     offset = 0
-    for block, size in zip(
-        vectorizer.blocks([prepared]),
-        (2**vectorizer.char_bits, 2**vectorizer.word_bits),
-        strict=True,
-    ):
+    blocks = vectorizer.blocks([prepared])
+    for block, size in zip(blocks, (2**vectorizer.char_bits, 2**vectorizer.word_bits), strict=True):
         grams = block.grams
         contributions = scorer.weights[offset + grams.columns] * block.values
         # A character n-gram's padding space (" th") is not part of the word before it.
@@ -74,8 +71,12 @@ def explain(scorer: LinearScorer, comment: CommentData) -> Explanation:
         last = max(len(words) - 1, 0)
         first_word = np.clip(np.searchsorted(word_starts, starts, "right") - 1, 0, last)
         last_word = np.clip(np.searchsorted(word_starts, ends - 1, "right") - 1, 0, last)
-        for a, b, contribution in zip(first_word, last_word, contributions, strict=True):
-            per_word[a : b + 1] += contribution / (b - a + 1)
+        # Each n-gram's term, shared equally among the words it touches (a pair: two).
+        spans = last_word - first_word + 1
+        shares = contributions / spans
+        for k in range(int(spans.max(initial=0))):
+            touches = spans > k
+            np.add.at(per_word, first_word[touches] + k, shares[touches])
         offset += size
     signal_weights = {
         name: float(scorer.weights[offset + index]) / float(vectorizer.signal_scale_[index])
@@ -91,7 +92,12 @@ def explain(scorer: LinearScorer, comment: CommentData) -> Explanation:
         for name, v in values.items()
     ]
     return Explanation(
-        spam_probability=scorer.score(comment),
+        # The same row as scorer.score() builds, from the blocks already made: the same float.
+        spam_probability=float(
+            scorer.calibrate(
+                vectorizer.matrix([prepared], blocks) @ scorer.weights + scorer.intercept
+            )[0]
+        ),
         intercept=intercept,
         words=list(zip(words, per_word.tolist(), strict=True)),
         signals=signals,

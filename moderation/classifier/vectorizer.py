@@ -127,6 +127,10 @@ class CommentVectorizer(TransformerMixin, BaseEstimator):
             _block(hashing.word_grams(texts, self.word_bits), self.word_idf_),
         )
 
+    def matrix(self, prepared: list[Prepared], blocks: tuple[Block, Block]) -> sparse.csr_matrix:
+        """Return the rows of prepared comments whose blocks() are already made (as transform)."""
+        return self._matrix(prepared, blocks)
+
     def signal_values(self, signals: dict[str, float]) -> dict[str, float]:
         """Return the scaled value of each signal the vectoriser knows."""
         index, scale = self.signal_index_, self.signal_scale_
