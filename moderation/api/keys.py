@@ -1,6 +1,6 @@
-"""API keys: made once and shown once, stored as a SHA-256 hash, found by prefix, compared in
-constant time. Keys are 12 characters because the WordPress Akismet plugin refuses any other
-length without making a request.
+"""API keys: made once and shown once, stored as an HMAC of the server's SECRET_KEY, found by
+prefix, compared in constant time. Keys are 12 characters because the WordPress Akismet plugin
+refuses any other length without making a request.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connections, router
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from moderation.conf import get_settings
 from moderation.models import ApiKey, ApiUsage
@@ -24,12 +26,26 @@ KEY_LENGTH = 12
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 PREFIX_LENGTH = 4
 _ALPHABET = string.ascii_lowercase + string.digits  # 36^12: about 62 bits
+_SALT = "moderation.api.keys"
 
 
-def hash_key(raw: str) -> str:
-    # A fast hash suits a random 62-bit key (no dictionary to guess from), and comment-check
-    # must answer well inside the Akismet clients' 1 s timeout.
-    return hashlib.sha256(raw.encode()).hexdigest()
+def hash_key(raw: str, secret: str | bytes | None = None) -> str:
+    """Return the stored form of a key: an HMAC-SHA256 keyed with the server's secret.
+
+    A database leak alone is not enough to try keys (an unkeyed hash of a key whose first 4
+    characters are stored could be searched in minutes). A fast hash suits a random 62-bit key,
+    and comment-check must answer well inside the Akismet clients' 1 s timeout.
+    """
+    return salted_hmac(_SALT, raw, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _older_hashes(raw: str) -> list[str]:
+    """The forms a key may still be stored in: under a SECRET_KEY_FALLBACKS secret, or the
+    unkeyed SHA-256 of before; find_key rewrites a key found so in the current form."""
+    return [
+        *(hash_key(raw, secret) for secret in settings.SECRET_KEY_FALLBACKS),
+        hashlib.sha256(raw.encode()).hexdigest(),
+    ]
 
 
 def set_new_key(api_key: ApiKey) -> str:
@@ -62,10 +78,18 @@ def find_key(raw: str | None) -> ApiKey | None:
     """Return the active key `raw` belongs to, or None."""
     if not raw or len(raw) != KEY_LENGTH:
         return None
+    candidates = _keys_with_prefix(raw[:PREFIX_LENGTH])
     digest = hash_key(raw)
-    for candidate in _keys_with_prefix(raw[:PREFIX_LENGTH]):
+    for candidate in candidates:
         if hmac.compare_digest(candidate.key_hash, digest):
             return candidate
+    for older in _older_hashes(raw):
+        for candidate in candidates:
+            if hmac.compare_digest(candidate.key_hash, older):
+                # Stored before keys were keyed (or under a retired secret): rewrite it now.
+                ApiKey.objects.filter(pk=candidate.pk, key_hash=older).update(key_hash=digest)
+                candidate.key_hash = digest
+                return candidate
     return None
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -11,6 +13,7 @@ from moderation.api.keys import (
     allows_blog,
     create_key,
     find_key,
+    forget_keys,
     hash_key,
     record_usage,
     revoke,
@@ -26,6 +29,36 @@ def test_a_key_is_twelve_characters_and_only_its_hash_is_stored(db):
     assert raw not in {stored.key_hash, stored.prefix, stored.site}
     assert stored.key_hash == hash_key(raw)
     assert find_key(raw) == api_key
+
+
+def test_the_stored_hash_is_keyed_with_the_server_secret(db, settings):
+    _, raw = create_key("Daily Ledger")
+    stored = ApiKey.objects.get().key_hash
+
+    # A database leak alone does not let anyone test guesses: the unkeyed hash is not stored.
+    assert stored != hashlib.sha256(raw.encode()).hexdigest()
+    settings.SECRET_KEY = "another-servers-secret-" + "x" * 40
+    forget_keys()
+    assert hash_key(raw) != stored
+    assert find_key(raw) is None
+
+
+def test_a_key_stored_unkeyed_or_under_a_retired_secret_works_and_is_rewritten(db, settings):
+    old_style, old_raw = create_key("Old Ledger")
+    ApiKey.objects.filter(pk=old_style.pk).update(
+        key_hash=hashlib.sha256(old_raw.encode()).hexdigest()
+    )
+    retired, retired_raw = create_key("Retired Secret Ledger")
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-" + "y" * 50
+    forget_keys()
+
+    assert find_key(old_raw) == old_style
+    assert find_key(retired_raw) == retired
+    assert ApiKey.objects.get(pk=old_style.pk).key_hash == hash_key(old_raw)
+    assert ApiKey.objects.get(pk=retired.pk).key_hash == hash_key(retired_raw)
+    forget_keys()
+    assert find_key(old_raw) == old_style  # found by the new hash now
 
 
 @pytest.mark.parametrize("guess", ["", None, "short", "x" * 12, "y" * 40])
