@@ -3,12 +3,15 @@ PERSONAL_DATA_DAYS, and one person's comments can be exported or erased on reque
 
 The text, the author's name and the moderators' labels stay when data is anonymised: a
 published comment shows its name anyway, and the labels are what retraining learns from.
-Erasing removes the person's comments entirely, label snapshots included.
+Erasing removes the person's comments entirely, label snapshots included, and every other
+place their email or IP address landed: the rules made from them, and the notes of decisions
+and rules that name them. (The app's own log messages never hold an email or IP address.)
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +20,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from moderation.conf import get_settings
-from moderation.models import Comment, Decision
+from moderation.models import Comment, Decision, Rule
+
+ERASED = "[erased]"  # what stands in a note for an erased email or IP address
 
 # Fields that identify a person beyond the name a comment is published under.
 PERSONAL_FIELDS = {"ip_address": None, "author_email": "", "user_agent": "", "referrer": ""}
@@ -33,6 +38,11 @@ class Person:
     def __post_init__(self) -> None:
         if not (self.email or self.ip_address):
             raise ValueError("Name the person by an email address or an IP address.")
+
+    @property
+    def identifiers(self) -> list[str]:
+        """The person's email and IP address as given, whichever are named."""
+        return [v.strip() for v in (self.email, self.ip_address) if v.strip()]
 
 
 def anonymise_old(days: int | None = None, *, now: datetime.datetime | None = None) -> int:
@@ -64,8 +74,41 @@ def comments_of(person: Person) -> QuerySet[Comment]:
     return Comment.objects.filter(match).order_by("submitted_at", "pk")
 
 
-def export(person: Person) -> list[dict[str, Any]]:
-    """Return everything stored about `person`'s comments, as JSON-ready dicts."""
+def rules_of(person: Person) -> QuerySet[Rule]:
+    """Return the rules whose value is the person's email or IP address."""
+    return Rule.objects.filter(value__in=[v.casefold() for v in person.identifiers])
+
+
+def _naming(model: type[Decision] | type[Rule], person: Person) -> QuerySet[Any]:
+    """Return the rows of `model` whose note names the person's email or IP address."""
+    match = Q()
+    for value in person.identifiers:
+        match |= Q(note__icontains=value)
+    return model.objects.filter(match)
+
+
+def export(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """Return everything stored about `person`, as JSON-ready dicts: their comments, the rules
+    made from their email or IP address, and the notes that name them."""
+    return {
+        "comments": _export_comments(person),
+        "rules": [
+            {
+                "kind": r.kind,
+                "value": r.value,
+                "note": r.note,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in rules_of(person) | _naming(Rule, person)
+        ],
+        "decision_notes": [
+            {"at": d.created_at.isoformat(), "action": d.action, "note": d.note}
+            for d in _naming(Decision, person).order_by("created_at", "pk")
+        ],
+    }
+
+
+def _export_comments(person: Person) -> list[dict[str, Any]]:
     rows = []
     for comment in comments_of(person).prefetch_related("history"):
         rows.append(
@@ -101,7 +144,18 @@ def erase(person: Person) -> int:
             Decision.objects.filter(
                 comment__isnull=True, snapshot__author_email__iexact=person.email.strip()
             ).update(snapshot=None)
+        rules_of(person).delete()
+        for row in [*_naming(Decision, person), *_naming(Rule, person)]:
+            row.note = _without(row.note, person)
+            row.save(update_fields=["note"])
     return count
+
+
+def _without(text: str, person: Person) -> str:
+    """Return `text` with the person's email and IP address (any case) replaced by ERASED."""
+    for value in person.identifiers:
+        text = re.sub(re.escape(value), ERASED, text, flags=re.IGNORECASE)
+    return text
 
 
 def _has_personal_data() -> Q:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from moderation import decisions
 from moderation.labels import labels
-from moderation.models import Comment, Decision, Status
+from moderation.models import Action, Comment, Decision, Rule, RuleKind, Status
 from moderation.privacy import Person, anonymise_old, erase, export
 from moderation.retention import purge
 from tests.factories import CommentFactory
@@ -62,11 +62,11 @@ def test_a_persons_comments_are_exported_by_email_or_ip(db, article):
     mine = posted(article, 3, author_email="Olga@Example.org", content="Mine")
     posted(article, 2, author_email="other@example.org", ip_address="198.51.100.1")
 
-    rows = export(Person(email="olga@example.org"))
+    rows = export(Person(email="olga@example.org"))["comments"]
 
     assert [r["id"] for r in rows] == [mine.pk]
     assert rows[0]["content"] == "Mine" and rows[0]["ip_address"] == "203.0.113.9"
-    assert len(export(Person(ip_address="203.0.113.9"))) == 1
+    assert len(export(Person(ip_address="203.0.113.9"))["comments"]) == 1
 
 
 def test_erasing_a_person_removes_their_comments_and_label_texts(db, article, admin_user):
@@ -80,6 +80,36 @@ def test_erasing_a_person_removes_their_comments_and_label_texts(db, article, ad
     assert [label.comment.content for label in labels()] == []
 
 
+def test_erasing_and_exporting_cover_rules_and_notes_that_name_the_person(db, article, admin_user):
+    mine = posted(article, 3, author_email="olga@example.org", ip_address="203.0.113.7")
+    Rule.objects.create(kind=RuleKind.ALLOW_EMAIL, value="olga@example.org", note="Olga, a regular")
+    Rule.objects.create(kind=RuleKind.BLOCK_IP, value="203.0.113.7")
+    Rule.objects.create(kind=RuleKind.BLOCK_IP, value="198.51.100.1", note="not 203.0.113.7's")
+    kept = Rule.objects.create(kind=RuleKind.BLOCK_EMAIL, value="bot@spam.example")
+    other = posted(article, 2, author_email="other@example.org", ip_address="198.51.100.1")
+    note = "Rule: Always allow author email: Olga@Example.org; ip 203.0.113.7"
+    decisions.record_decision(other, Action.APPROVED, admin_user, note=note)
+    olga = Person(email="olga@example.org", ip_address="203.0.113.7")
+
+    exported = export(olga)
+    assert sorted(r["value"] for r in exported["rules"]) == [
+        "198.51.100.1",
+        "203.0.113.7",
+        "olga@example.org",
+    ]
+    assert [n["note"] for n in exported["decision_notes"]] == [note]
+
+    erase(olga)
+
+    assert sorted(Rule.objects.values_list("value", "note")) == [
+        ("198.51.100.1", "not [erased]'s"),
+        (kept.value, ""),
+    ]
+    assert not Comment.objects.filter(pk=mine.pk).exists()
+    assert other.history.get().note == "Rule: Always allow author email: [erased]; ip [erased]"
+    assert export(olga) == {"comments": [], "rules": [], "decision_notes": []}
+
+
 def test_personal_data_command_exports_and_erases_only_with_yes(db, article, capsys, tmp_path):
     posted(article, 3, author_email="olga@example.org")
 
@@ -88,7 +118,8 @@ def test_personal_data_command_exports_and_erases_only_with_yes(db, article, cap
     assert Comment.objects.count() == 1
     call_command("personal_data", "erase", "--email", "olga@example.org", "--yes")
 
-    assert json.loads((tmp_path / "x").read_text())[0]["author_email"] == "olga@example.org"
+    exported = json.loads((tmp_path / "x").read_text())
+    assert exported["comments"][0]["author_email"] == "olga@example.org"
     out = capsys.readouterr().out
     assert "Would erase 1 comments." in out and "Erased 1 comments." in out
     assert not Comment.objects.exists()

@@ -14,7 +14,8 @@ from moderation.privacy import Person, comments_of, erase, export
 class Command(BaseCommand):
     help = (
         "Export (as JSON) or erase every comment a person posted, found by their email "
-        "address and/or IP address: the answer to an access or erasure request."
+        "address and/or IP address, with the rules and notes that name them: the answer to an "
+        "access or erasure request."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
