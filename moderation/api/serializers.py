@@ -6,11 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from moderation.api.fields import (
+    CONTENT_MAX_LENGTH,
+    EMAIL,
+    SOME_TEXT,
+    WEBSITE,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictIPAddressField,
+    optional_text,
+)
 from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
 from moderation.decisions import ACTION_FOR_NAME
@@ -26,102 +36,8 @@ from moderation.verdicts import Verdict
 from moderation.why import Reasons, reasons_for
 
 VERDICT = "The classifier's verdict when the comment arrived; null when it could not score it."
-# Twice the comment form's default MAX_COMMENT_LENGTH. With every field at its longest, in
-# UTF-8 at 4 bytes a character, a request still fits the default API_MAX_BODY_BYTES (64 KiB).
-CONTENT_MAX_LENGTH = 10_000
-# An author's email address and website, as patterns the schema states exactly ("format":
-# "email" and "uri" admit more than Django's validators, "x@y.z" and mailto: among them). Every
-# match passes Django's EmailValidator / URLValidator, which the Comment fields run again; at
-# most 5 labels of 40 characters keep a host under DNS's 253-character limit.
-_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?\.){1,5}[A-Za-z]{2,24}"
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-EMAIL = rf"{_ATOM}(?:\.{_ATOM})*@{_DOMAIN}"
-WEBSITE = rf"https?://{_DOMAIN}(?::[0-9]{{1,5}})?(?:[/?#][!-~]*)?"
-# Text without null characters; SOME_TEXT has a character besides them and ASCII whitespace.
-# Explicit classes, not \s: Python's and JavaScript's (the schema's) \s differ at the edges.
-# ANY_TEXT leaves out "" because an optional field's schema admits it in a branch of its own.
-ANY_TEXT = r"[^\x00]+"
-SOME_TEXT = r"[^\x00]*[^\x00\t\n\v\f\r ][^\x00]*"
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 # Every reader's comment has a name in the queue; API clients may not know one.
-
-
-class StrictCharField(serializers.CharField):
-    """A CharField that takes a JSON string as sent: no number turned into text, no trimming.
-
-    What it refuses besides length is one `pattern`, which the schema states exactly: by
-    default null characters (PostgreSQL cannot store them).
-    """
-
-    validators: list[Any]
-
-    def __init__(
-        self,
-        *,
-        pattern: str = ANY_TEXT,
-        message: str = "Null characters are not allowed.",
-        **kwargs: Any,
-    ) -> None:
-        kwargs.setdefault("trim_whitespace", False)
-        super().__init__(**kwargs)
-        # In place of DRF's own null-character check, which the schema would not show.
-        self.validators = [
-            RegexValidator(rf"\A(?:{pattern})\Z", message),
-            *(v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)),
-        ]
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "nullable": True,
-        "maxLength": 39,
-        "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}, {"maxLength": 0}],
-    }
-)
-class StrictIPAddressField(serializers.IPAddressField):
-    """An IPv4 or IPv6 address; empty or null for none.
-
-    Limited to what the schema's formats and the database column (39 characters) both admit:
-    no "%zone" suffix, no IPv6 written out longer than its column, no spaces around it.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=39, trim_whitespace=False, **kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str) or "%" in data:
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """A BooleanField that takes only JSON true and false, not "yes", 1 or "off"."""
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """An IntegerField that refuses "1.0" and 1.5 rather than rounding them."""
-
-    def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, str) and not (data.isascii() and data.lstrip("-").isdigit()):
-            self.fail("invalid")
-        return int(super().to_internal_value(data))
-
-
-def _optional_text(max_length: int, help_text: str) -> StrictCharField:
-    return StrictCharField(
-        required=False, allow_blank=True, default="", max_length=max_length, help_text=help_text
-    )
 
 
 class CheckRequestSerializer(serializers.Serializer):
@@ -133,7 +49,7 @@ class CheckRequestSerializer(serializers.Serializer):
         message="Send some text (not only spaces), without null characters.",
         help_text="The comment's text.",
     )
-    author_name = _optional_text(100, "The name the author gave.")
+    author_name = optional_text(100, "The name the author gave.")
     author_email = StrictCharField(
         required=False,
         allow_blank=True,
@@ -159,11 +75,11 @@ class CheckRequestSerializer(serializers.Serializer):
         default=None,
         help_text="The author's IP address.",
     )
-    user_agent = _optional_text(500, "The author's browser (User-Agent header).")
-    referrer = _optional_text(1000, "The page the author came from (Referer header).")
-    permalink = _optional_text(1000, "The URL of the page the comment is on.")
-    language = _optional_text(16, "The site's language, such as en or pt-BR.")
-    comment_type = _optional_text(
+    user_agent = optional_text(500, "The author's browser (User-Agent header).")
+    referrer = optional_text(1000, "The page the author came from (Referer header).")
+    permalink = optional_text(1000, "The URL of the page the comment is on.")
+    language = optional_text(16, "The site's language, such as en or pt-BR.")
+    comment_type = optional_text(
         64, "What the text is, as in Akismet: comment, reply, forum-post, contact-form, ..."
     )
     is_test = StrictBooleanField(
@@ -195,7 +111,7 @@ class DecisionRequestSerializer(serializers.Serializer):
         help_text="approve and not_spam publish it (a ham label), spam files it as spam (a spam "
         "label), remove hides it without saying whether it is spam.",
     )
-    note = _optional_text(1000, "Shown in the comment's history.")
+    note = optional_text(1000, "Shown in the comment's history.")
 
     @property
     def action(self) -> Action:
