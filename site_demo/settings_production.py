@@ -41,7 +41,7 @@ _required("REDIS_URL")
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # That proxy's addresses (DJANGO_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8): only from them is
-# X-Forwarded-For believed, so each reader is rate-limited on its own (README: "Behind nginx").
+# X-Forwarded-For believed, so each reader is rate-limited on its own (docs/deployment.md).
 MODERATION = {
     **MODERATION,  # noqa: F405
     "TRUSTED_PROXIES": [

@@ -62,7 +62,7 @@ def test_shipped_model_is_reproduced_by_the_documented_command(tmp_path):
     if os.environ.get("DATABASE_URL"):
         pytest.skip("runs once, in the SQLite pass (training uses no database)")
 
-    # A fresh process, as the README runs it.
+    # A fresh process, as docs/model.md runs it.
     subprocess.run(
         [sys.executable, "-m", "training", "train", "--shipped", "--out", str(tmp_path / "model")],
         check=True,
