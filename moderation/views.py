@@ -14,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
-from moderation.api.throttling import FormRateThrottle
 from moderation.client_address import client_ip
 from moderation.forms import ALREADY_POSTED, CommentForm
 from moderation.models import Status
+from moderation.rate_limits import count_form_post
 from moderation.submission import submit_comment
 
 logger = logging.getLogger(__name__)
@@ -30,9 +30,9 @@ DATABASE_DOWN = gettext_lazy(
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
     """Store a comment posted through CommentForm; on errors show the form again with them."""
-    throttle = FormRateThrottle()
-    if not throttle.allow_request(request, None):
-        wait = math.ceil(throttle.wait() or 60)
+    refused_for = count_form_post(request)
+    if refused_for is not None:
+        wait = math.ceil(refused_for)
         response = render(request, "moderation/too_many.html", {"wait": wait}, status=429)
         response["Retry-After"] = str(wait)
         return response

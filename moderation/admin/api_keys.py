@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from moderation.api import keys
-from moderation.api.throttling import RATE
 from moderation.models import ApiKey, ApiUsage
+from moderation.rate_limits import RATE
 
 
 class ApiUsageInline(admin.TabularInline):

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from moderation.api.akismet import views as akismet
+from moderation.api import require_api_apps
+
+# Before the import that needs the `api` extra: the Akismet views are DRF views too.
+require_api_apps(__name__, "rest_framework")
+
+from moderation.api.akismet import views as akismet  # noqa: E402
 
 app_name = "akismet"
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from moderation.api import views
+from moderation.api import require_api_apps
+
+# Before the imports that need the `api` extra, so a site without it reads how to add it.
+require_api_apps(__name__, "rest_framework", "drf_spectacular")
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView  # noqa: E402
+
+from moderation.api import views  # noqa: E402
 
 app_name = "moderation_api"
 
