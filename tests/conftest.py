@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from moderation.api.keys import forget_keys
-from moderation.classifier.registry import activate_model, forget_active_model, register_model
+from moderation import caches
+from moderation.classifier.registry import activate_model, register_model
 from moderation.corpora import DATASETS_ENV, datasets_dir
 from moderation.memory import forget_memory
-from moderation.rules import forget_rules
 from tests.examples import HAM, SPAM, train_tiny_model
 from tests.factories import ArticleFactory
 
@@ -43,7 +42,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = keep
 
 
-_FORGET = (forget_active_model, forget_rules, forget_keys, forget_memory)
+_FORGET = (caches.forget_all, forget_memory)
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +54,31 @@ def fresh_model_lookup():
     yield
     for forget in _FORGET:
         forget()
+
+
+class MonotonicClock:
+    """A stand-in for time.monotonic that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def shift(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def cache_clock(monkeypatch):
+    """The clock of the timed caches (moderation.caches), moved by `cache_clock.shift(s)`.
+
+    time-machine moves the wall clock only; it leaves time.monotonic alone, which the caches
+    read so that setting the wall clock cannot keep an entry alive.
+    """
+    clock = MonotonicClock()
+    monkeypatch.setattr(caches, "monotonic", clock)
+    return clock
 
 
 @pytest.fixture(autouse=True)
@@ -105,8 +129,9 @@ def article(db):
 
 @pytest.fixture
 def german_catalog(settings):
-    """A few of Hamlet's strings in German (tests/locale/de), for pages asked for in German."""
-    settings.LOCALE_PATHS = [Path(__file__).parent / "locale"]
+    """Hamlet's shipped German catalog (moderation/locale/de) and no site's: LOCALE_PATHS come
+    before the apps' catalogs, so a site's own could translate the same strings."""
+    settings.LOCALE_PATHS = []
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy
 
 from moderation.models import Comment, Status
 
@@ -93,7 +94,7 @@ class ContentTypeFilter(admin.SimpleListFilter):
     an EXISTS per content type asks the (content_type, ...) index once each instead.
     """
 
-    title = "content type"
+    title = gettext_lazy("content type")
     parameter_name = "content_type__id__exact"  # RelatedFieldListFilter's, so links still work
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:

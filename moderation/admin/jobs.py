@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from moderation.models import Job
 from moderation.permissions import can_moderate
@@ -27,7 +28,7 @@ class JobAdmin(admin.ModelAdmin):
         "finished_at",
     )
 
-    @admin.display(description="Progress")
+    @admin.display(description=gettext_lazy("Progress"))
     def progress(self, job: Job) -> SafeString:
         return format_html(
             '<progress value="{}" max="{}"></progress> {} / {}',

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from moderation.models import Rule
 from moderation.permissions import can_moderate
@@ -43,7 +44,7 @@ class RuleAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Rule]:
         return super().get_queryset(request).annotate(n_comments=Count("comments"))
 
-    @admin.display(description="Comments decided", ordering="n_comments")
+    @admin.display(description=gettext_lazy("Comments decided"), ordering="n_comments")
     def comment_count(self, rule: Rule) -> int:
         return rule.n_comments  # type: ignore[attr-defined]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -27,7 +28,9 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None  # no key sent: the permission check answers 401 with a hint
         if len(parts) != 2:
             raise AuthenticationFailed(
-                "The Authorization header must be 'Bearer <key>', with no spaces in the key."
+                gettext(
+                    "The Authorization header must be 'Bearer <key>', with no spaces in the key."
+                )
             )
         try:
             raw = parts[1].decode("ascii")
@@ -35,7 +38,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             raw = ""
         api_key = find_key(raw)
         if api_key is None:
-            raise AuthenticationFailed("Unknown or revoked API key.")
+            raise AuthenticationFailed(gettext("Unknown or revoked API key."))
         return None, api_key
 
     def authenticate_header(self, request: Request) -> str:

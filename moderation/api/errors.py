@@ -13,6 +13,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import APIException, ParseError
 
 logger = logging.getLogger(__name__)
@@ -20,20 +21,22 @@ logger = logging.getLogger(__name__)
 
 class DatabaseUnavailable(APIException):
     status_code = 503
-    default_detail = "The database did not answer; nothing was stored. Try again in a minute."
+    default_detail = gettext_lazy(
+        "The database did not answer; nothing was stored. Try again in a minute."
+    )
     default_code = "database_unavailable"
     wait = 60  # DRF sends it as Retry-After
 
 
 class BodyTooLarge(APIException):
     status_code = 413
-    default_detail = "The request body is larger than this server accepts."
+    default_detail = gettext_lazy("The request body is larger than this server accepts.")
     default_code = "request_too_large"
 
 
 REFUSALS = {
-    TooManyFieldsSent: "The request has more fields than this server accepts.",
-    TooManyFilesSent: "The request has more files than this server accepts.",
+    TooManyFieldsSent: gettext_lazy("The request has more fields than this server accepts."),
+    TooManyFilesSent: gettext_lazy("The request has more files than this server accepts."),
 }
 
 
@@ -56,5 +59,5 @@ def as_api_error(exc: Exception) -> Exception:
         logging.getLogger(f"django.security.{type(exc).__name__}").error("%s", exc)
         if isinstance(exc, RequestDataTooBig):
             return BodyTooLarge()
-        return ParseError(REFUSALS.get(type(exc), "The request is malformed."))
+        return ParseError(REFUSALS.get(type(exc), gettext_lazy("The request is malformed.")))
     return exc

@@ -3,11 +3,15 @@ and the patterns the schema states exactly, so a 400 and the OpenAPI schema agre
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Twice the comment form's default MAX_COMMENT_LENGTH. With every field at its longest, in
 # UTF-8 at 4 bytes a character, a request still fits the default API_MAX_BODY_BYTES (64 KiB).
@@ -25,6 +29,7 @@ WEBSITE = rf"https?://{_DOMAIN}(?::[0-9]{{1,5}})?(?:[/?#][!-~]*)?"
 # ANY_TEXT leaves out "" because an optional field's schema admits it in a branch of its own.
 ANY_TEXT = r"[^\x00]+"
 SOME_TEXT = r"[^\x00]*[^\x00\t\n\v\f\r ][^\x00]*"
+NULL_CHARACTERS = gettext_lazy("Null characters are not allowed.")
 
 
 class StrictCharField(serializers.CharField):
@@ -40,7 +45,7 @@ class StrictCharField(serializers.CharField):
         self,
         *,
         pattern: str = ANY_TEXT,
-        message: str = "Null characters are not allowed.",
+        message: StrOrPromise = NULL_CHARACTERS,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("trim_whitespace", False)

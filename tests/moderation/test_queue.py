@@ -364,10 +364,10 @@ def test_queue_is_in_the_moderators_language(german_catalog, moderator, article,
     spam_tab = german.get(CHANGELIST + "?status__exact=spam").content.decode()
     approved_tab = german.get(CHANGELIST + "?status__exact=approved").content.decode()
 
-    assert "Kommentar, und warum er so eingeordnet wurde" in spam_tab  # a column title
+    assert "Kommentar und warum er so eingeordnet wurde" in spam_tab  # a column title
     assert 'title="Freigeben (Taste a)">Freigeben</button>' in spam_tab  # a decision button
     assert "<summary>Filter" in spam_tab and "Wartende Kommentare neu prüfen" in spam_tab
-    assert "<summary>warum?</summary>" in approved_tab  # the folded why of a published comment
+    assert "<summary>Begründung zeigen</summary>" in approved_tab  # a published comment's why
 
 
 def fill_queue(n, articles):

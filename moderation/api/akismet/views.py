@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from rest_framework import exceptions, parsers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -59,6 +60,13 @@ class AkismetView(APIView):
     metadata_class = None  # OPTIONS is not part of the protocol
     schema = None  # Akismet's own protocol, not part of the JSON API's OpenAPI schema
     form: dict[str, str]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Akismet speaks English whatever the site's language: clients match its sentences and
+        # show X-akismet-debug-help as sent, and a header holds ASCII only. So DRF's messages
+        # and the errors shared with the JSON API (which follows the language) stay English.
+        with translation.override("en"):
+            return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         too_large = body_too_large(request)
