@@ -1,4 +1,5 @@
-"""Fixtures of the install tests: the wheel, built once per session from a copy of the tree."""
+"""Fixtures of the install tests: a copy of the tree as a reader's checkout, and the wheel built
+from it once per session."""
 
 from __future__ import annotations
 
@@ -51,11 +52,17 @@ def only_in_the_sqlite_pass() -> None:
 
 
 @pytest.fixture(scope="session")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the wheel from pyproject.toml, as `pip wheel . --no-deps` does in a checkout."""
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the tree's sources, as a reader's checkout: `projects/hamlet` in the guide."""
+    path = tmp_path_factory.mktemp("projects") / "hamlet"
+    shutil.copytree(ROOT, path, ignore=_NOT_SOURCES)
+    return path
+
+
+@pytest.fixture(scope="session")
+def wheel(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the wheel from pyproject.toml, as `pip wheel --no-deps` does in a checkout."""
     started = time.monotonic()
-    source = tmp_path_factory.mktemp("source") / "hamlet"
-    shutil.copytree(ROOT, source, ignore=_NOT_SOURCES)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(out)],

@@ -1,8 +1,9 @@
 """docs/INSTALL.md as steps a test performs literally: its fenced blocks and what they say to do.
 
-A `console` block is commands (`$ ` lines, run in the project folder) and what they print (the
-other lines). A block with `title="PATH" mode="append|replace"` is that file's new end or whole
-text. `variant="NAME"` puts a block on that path only; blocks without one are on every path.
+A `console` block is commands (`$ ` lines, run in the project folder, with Hamlet's source in
+`../hamlet`) and what they print (the other lines). A block with `title="PATH"
+mode="append|replace"` is that file's new end or whole text. `variant="NAME"` puts a block on
+that path only; blocks without one are on every path.
 """
 
 from __future__ import annotations
@@ -116,24 +117,17 @@ def assert_output_shown(command: Command, output: str) -> None:
         position = matches[0] + 1
 
 
-def run_commands(
-    block: Block, project: Path, env: dict[str, str], substitutions: dict[str, str]
-) -> list[str]:
+def run_commands(block: Block, project: Path, env: dict[str, str]) -> list[str]:
     """Run a console block's commands in `project` with bash; return each one's output.
 
-    `substitutions` replace whole words in `pip install` commands only (the distribution's
-    name by the wheel's path). Each command must exit with the block's `exit` (default 0)
-    and print the lines the guide shows.
+    Each command must exit with the block's `exit` (default 0) and print the lines the guide
+    shows.
     """
     outputs: list[str] = []
     for command in commands(block):
         started = time.monotonic()
-        line = command.command
-        if line.startswith("pip install "):
-            for name, replacement in substitutions.items():
-                line = re.sub(rf"(?<![\w/.-]){re.escape(name)}(?![\w.-])", replacement, line)
         result = subprocess.run(
-            ["bash", "-c", line],
+            ["bash", "-c", command.command],
             cwd=project,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -144,7 +138,7 @@ def run_commands(
         )
         expected_exit = int(block.attributes.get("exit", "0"))
         assert result.returncode == expected_exit, (
-            f"INSTALL.md line {block.line}: `{line}` exited {result.returncode}, "
+            f"INSTALL.md line {block.line}: `{command.command}` exited {result.returncode}, "
             f"not {expected_exit}:\n{result.stdout}"
         )
         assert_output_shown(command, result.stdout)
@@ -153,14 +147,12 @@ def run_commands(
     return outputs
 
 
-def follow(
-    path: list[Block], project: Path, env: dict[str, str], substitutions: dict[str, str]
-) -> list[str]:
+def follow(path: list[Block], project: Path, env: dict[str, str]) -> list[str]:
     """Perform the steps in order in `project`; return the outputs of the commands run."""
     outputs: list[str] = []
     for block in path:
         if block.language == "console":
-            outputs += run_commands(block, project, env, substitutions)
+            outputs += run_commands(block, project, env)
         else:
             write_file(block, project)
     return outputs

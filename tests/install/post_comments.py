@@ -4,12 +4,14 @@
 and the project on the path) creates an article, opens its page for each comment, fills in
 the form found there (Hamlet's own, or django-contrib-comments'), posts it with the page's
 hidden fields and CSRF cookie, follows the redirect, and prints what happened and what the
-database then holds, as JSON. Not a test module: the test runs it with the new venv's Python.
+database then holds, as JSON. Under Hamlet's form it also follows the privacy notice's link.
+Not a test module: the test runs it with the new venv's Python.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from html.parser import HTMLParser
@@ -116,6 +118,8 @@ def main(form: str, comments: list[dict[str, str]]) -> dict[str, Any]:
             for comment in comments
         ],
     }
+    if form == "hamlet":
+        result["privacy"] = follow_privacy_link(page)
     if form == "django_comments":
         import django_comments
 
@@ -127,6 +131,17 @@ def main(form: str, comments: list[dict[str, str]]) -> dict[str, Any]:
             for comment in comments
         ]
     return result
+
+
+def follow_privacy_link(page: str) -> dict[str, Any]:
+    """Open the page the notice under the comment form links to, as a reader clicking it."""
+    from django.test import Client
+
+    [url] = re.findall(r'class="comment-privacy-notice">.*?<a href="([^"]+)"', page, re.DOTALL)
+    response = Client(HTTP_HOST="localhost").get(url)
+    # The words a reader sees, whatever the template's tags and line breaks.
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    return {"url": url, "status": response.status_code, "text": text}
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """docs/INSTALL.md, followed word for word: a fresh virtual environment with Django and a new
-project, then every step of the guide, then comments posted as a reader's browser posts them."""
+project beside a copy of Hamlet's source, then every step of the guide (building the wheel
+included), then comments posted as a reader's browser posts them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import time
 import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +22,8 @@ from tests.examples import SPAM
 from tests.install import guide
 from tests.install.conftest import ROOT, record_timing
 
-CONTRIB_APP = ROOT / "moderation" / "contrib" / "django_comments" / "apps.py"
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+WHEEL = f"django_hamlet-{VERSION}-py3-none-any.whl"
 POST_COMMENTS = ROOT / "tests" / "install" / "post_comments.py"
 # The suite's settings, test database and Python must not leak into the new project.
 NOT_INHERITED = {
@@ -95,7 +99,14 @@ def variant_steps(variant):
 
 
 def copy_project(project, tmp_path):
-    return shutil.copytree(project, tmp_path / "site")
+    """Copy `project` to `tmp_path/mysite`, with `tmp_path/hamlet` the source it was built from."""
+    (tmp_path / "hamlet").symlink_to(project.parent / "hamlet", target_is_directory=True)
+    return shutil.copytree(project, tmp_path / "mysite", symlinks=True)
+
+
+def installed_distributions(venv):
+    listed = run(venv, venv, venv / "bin" / "python", "-m", "pip", "list", "--format=json")
+    return {package["name"].lower() for package in json.loads(listed)}
 
 
 def post_comments(venv, project, form, comments):
@@ -125,20 +136,44 @@ def venv(tmp_path_factory):
     shutil.rmtree(path)  # some 400 MB; pytest keeps the last three runs' temporary folders
 
 
-@pytest.fixture(scope="module")
-def plain_project(tmp_path_factory, venv, wheel):
-    """A new project that followed every step of the guide's plain path.
+@dataclass(frozen=True)
+class Followed:
+    """A project that followed a path of the guide, and what its venv then held."""
 
-    `pip install django-hamlet` installs the wheel: its name is the one word substituted.
-    """
+    project: Path
+    distributions: set[str]
+
+
+@pytest.fixture(scope="module")
+def plain(venv, source):
+    """A new project, beside the source as the guide lays them out, that followed every step of
+    the guide's plain path: the wheel it builds, the form, the privacy page; not the APIs."""
     started = time.monotonic()
-    project = tmp_path_factory.mktemp("plain") / "site"
+    project = source.parent / "mysite"
     project.mkdir()
     run(venv, project, venv / "bin" / "django-admin", "startproject", "mysite", ".")
 
-    guide.follow(guide.steps(), project, environment(venv), {"django-hamlet": str(wheel)})
+    guide.follow(guide.steps(), project, environment(venv))
 
     record_timing("followed the plain path of INSTALL.md", started)
+    # Read now: the other paths' tests install more into the same venv.
+    return Followed(project, installed_distributions(venv))
+
+
+@pytest.fixture(scope="module")
+def plain_project(plain):
+    return plain.project
+
+
+@pytest.fixture(scope="module")
+def api_project(tmp_path_factory, venv, plain_project):
+    """The plain project that then followed step 7: the api extra, its apps and URLs."""
+    started = time.monotonic()
+    project = copy_project(plain_project, tmp_path_factory.mktemp("api"))
+
+    guide.follow(variant_steps("api"), project, environment(venv))
+
+    record_timing("followed the api steps", started)
     return project
 
 
@@ -148,8 +183,7 @@ def test_guide_steps_are_well_formed():
 
     assert {b.variant for b in every_step} == {
         None,
-        "wheel",
-        "checkout",
+        "api",
         "typo",
         "django_comments",
         "learning",
@@ -163,8 +197,42 @@ def test_guide_steps_are_well_formed():
     )
     assert all(guide.commands(b) for b in every_step if b.language == "console")
     commands = [c.command for b in steps if b.language == "console" for c in guide.commands(b)]
-    assert commands[0] == "pip install django-hamlet"
+    assert commands[:2] == [
+        "python -m pip wheel --no-deps -w ../hamlet/dist ../hamlet",
+        f"python -m pip install ../hamlet/dist/{WHEEL}",
+    ]
     assert commands[-1] == "python manage.py migrate"
+
+
+def test_every_install_is_of_the_wheel_of_this_version():
+    text = guide.GUIDE.read_text()
+    installs = [
+        c.command
+        for b in guide.blocks()
+        if b.language == "console"
+        for c in guide.commands(b)
+        if " pip install " in f" {c.command}"
+    ]
+
+    named = set(re.findall(r"django_hamlet-[\w.]+?-py3-none-any\.whl", text))
+
+    assert named == {WHEEL}
+    # Not `pip install django-hamlet`: the package is not on PyPI yet.
+    assert installs
+    assert all(f"../hamlet/dist/{WHEEL}" in command for command in installs), installs
+
+
+@pytest.mark.install
+def test_plain_path_installs_the_core_without_the_apis_packages(plain):
+    assert {"django", "django-hamlet", "scikit-learn", "numpy", "scipy", "joblib", "tqdm"} <= (
+        plain.distributions
+    )
+    assert not plain.distributions & {
+        "djangorestframework",
+        "drf-spectacular",
+        "drf-spectacular-sidecar",
+        "matplotlib",
+    }
 
 
 @pytest.mark.install
@@ -179,6 +247,16 @@ def test_plain_path_scores_spam_and_ham_posted_through_the_form(venv, plain_proj
     result = post_comments(venv, project, "hamlet", form_fields)
 
     record_timing("posted spam and ham through Hamlet's form", started)
+    privacy = result["privacy"]
+    assert (privacy["url"], privacy["status"]) == ("/hamlet/privacy/", 200)
+    for sentence in [
+        "Nothing you send with a comment is passed to another company or service.",
+        "the page you came from are erased 90 days after you comment.",
+        "is deleted 15 days after the last decision on it.",
+        # The guide's own contact block, in place of the default one.
+        "Write to privacy@example.com with the email address you commented with",
+    ]:
+        assert sentence in privacy["text"], privacy["text"]
     spam, ham = result["moderation"]
     assert spam["status"] == "spam"
     assert spam["spam_score"] > 0.9
@@ -194,7 +272,7 @@ def test_plain_path_scores_spam_and_ham_posted_through_the_form(venv, plain_proj
 
 
 @pytest.mark.install
-def test_plain_path_serves_the_json_api_and_the_akismet_api(venv, plain_project):
+def test_api_path_serves_the_json_api_and_the_akismet_api(venv, api_project):
     code = (
         "import json; from django.test import Client; c = Client(HTTP_HOST='localhost'); "
         "schema = c.get('/api/v1/schema/'); docs = c.get('/api/v1/docs/'); "
@@ -204,7 +282,7 @@ def test_plain_path_serves_the_json_api_and_the_akismet_api(venv, plain_project)
         "docs.status_code, b'cdn' in docs.content.lower(), key.status_code, key.content.decode()]))"
     )
 
-    output = run(venv, plain_project, venv / "bin" / "python", "manage.py", "shell", "-c", code)
+    output = run(venv, api_project, venv / "bin" / "python", "manage.py", "shell", "-c", code)
 
     assert json.loads(output.splitlines()[-1]) == [200, True, 200, False, 200, "invalid"]
 
@@ -219,10 +297,10 @@ REPORT = (
 
 
 @pytest.mark.install
-def test_learning_path_retrains_from_the_installed_package_alone(venv, plain_project, tmp_path):
-    project = copy_project(plain_project, tmp_path)
+def test_learning_path_retrains_from_the_installed_package_alone(venv, api_project, tmp_path):
+    project = copy_project(api_project, tmp_path)
     create_key, retrain = variant_steps("learning")
-    [created] = guide.follow([create_key], project, environment(venv), {})
+    [created] = guide.follow([create_key], project, environment(venv))
     key = created.splitlines()[-1]
     reports = json.dumps([key, variants("supplement", 40, seed=1)])
     python = venv / "bin" / "python"
@@ -238,7 +316,7 @@ def test_learning_path_retrains_from_the_installed_package_alone(venv, plain_pro
     assert reported.stdout.splitlines()[-1] == '["Thanks for making the web a better place."]'
     started = time.monotonic()
 
-    [output] = guide.follow([retrain], project, environment(venv), {})
+    [output] = guide.follow([retrain], project, environment(venv))
 
     record_timing("retrained from the installed package", started)
     assert "promoted: it scores new comments now." in output, output
@@ -249,7 +327,7 @@ def test_learning_path_retrains_from_the_installed_package_alone(venv, plain_pro
 def test_typo_in_settings_stops_check_with_our_ids_and_hints(venv, plain_project, tmp_path):
     project = copy_project(plain_project, tmp_path)
 
-    [output] = guide.follow(variant_steps("typo"), project, environment(venv), {})
+    [output] = guide.follow(variant_steps("typo"), project, environment(venv))
 
     lines = output.splitlines()
     for check_id in ("moderation.E001", "moderation.W001"):
@@ -259,19 +337,12 @@ def test_typo_in_settings_stops_check_with_our_ids_and_hints(venv, plain_project
 
 @pytest.mark.install
 def test_django_comments_path_moderates_comments_posted_through_its_form(
-    venv, plain_project, wheel, tmp_path
+    venv, plain_project, tmp_path
 ):
-    if not CONTRIB_APP.exists():
-        pytest.skip("moderation/contrib/django_comments is not written yet")
     pip_install(venv, "django-contrib-comments==2.2.0")  # the guide's extra takes any >=2.2
     project = copy_project(plain_project, tmp_path)
     started = time.monotonic()
-    guide.follow(
-        variant_steps("django_comments"),
-        project,
-        environment(venv),
-        {"django-hamlet": str(wheel)},
-    )
+    guide.follow(variant_steps("django_comments"), project, environment(venv))
     record_timing("followed the django_comments steps", started)
 
     result = post_comments(venv, project, "django_comments", [SPAMMER, READER])

@@ -73,18 +73,49 @@ def test_wheel_holds_what_a_site_needs_at_run_time(wheel):
     assert {f"{package}/__init__.py" for package in packages} - names == set()
 
 
-def test_wheel_metadata_lists_the_dependencies_and_extras(wheel):
+def metadata(wheel):
     with zipfile.ZipFile(wheel) as archive:
-        metadata = archive.read(f"django_hamlet-{VERSION}.dist-info/METADATA").decode()
+        return archive.read(f"django_hamlet-{VERSION}.dist-info/METADATA").decode()
 
-    requires = re.findall(r"^Requires-Dist: ([\w.-]+)", metadata, flags=re.MULTILINE)
-    assert set(requires) >= {
-        "Django",
-        "djangorestframework",
-        "drf-spectacular",
-        "drf-spectacular-sidecar",
-        "scikit-learn",
-        "tqdm",
-        "django-contrib-comments",
-    }
-    assert "Provides-Extra: django-comments" in metadata.splitlines()
+
+def requirements(wheel):
+    """Each Requires-Dist: name -> its marker ("" for a core dependency)."""
+    found = re.findall(
+        r"^Requires-Dist: ([\w.-]+)[^;\n]*(?:; (.*))?$", metadata(wheel), flags=re.MULTILINE
+    )
+    return {name.lower(): marker for name, marker in found}
+
+
+def test_wheel_holds_the_license_and_says_which_it_is(wheel):
+    names = wheel_names(wheel)
+
+    assert f"django_hamlet-{VERSION}.dist-info/licenses/LICENSE" in names
+    assert "License-Expression: MIT" in metadata(wheel).splitlines()
+
+
+def test_wheel_says_the_app_is_typed(wheel):
+    assert "moderation/py.typed" in wheel_names(wheel)
+
+
+def test_the_core_needs_django_and_the_model_only(wheel):
+    core = {name for name, marker in requirements(wheel).items() if not marker}
+
+    assert core == {"django", "joblib", "numpy", "scikit-learn", "scipy", "tqdm"}
+
+
+def test_the_apis_packages_come_only_with_the_api_extra(wheel):
+    needs = requirements(wheel)
+
+    for name in ("djangorestframework", "drf-spectacular", "drf-spectacular-sidecar"):
+        assert needs[name] == 'extra == "api"', name
+    assert "matplotlib" not in needs
+    assert "Provides-Extra: api" in metadata(wheel).splitlines()
+
+
+def test_the_other_extras_are_still_offered(wheel):
+    needs = requirements(wheel)
+
+    assert needs["django-contrib-comments"] == 'extra == "django-comments"'
+    assert (needs["celery"], needs["redis"]) == ('extra == "celery"',) * 2
+    for extra in ("celery", "django-comments"):
+        assert f"Provides-Extra: {extra}" in metadata(wheel).splitlines()
