@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -299,15 +299,20 @@ def load_datacamp(path: str | Path | None = None) -> Dataset:
     return rows.build("datacamp", may_ship=False)
 
 
+def _require_text_and_label(names: Collection[str], where: str, kind: str) -> None:
+    """Raise DatasetError unless `names` (a CSV header, a JSON object's keys) hold both."""
+    if "text" not in names and "content" not in names:
+        raise DatasetError(f"{where} has no 'text' (or 'content') {kind}.")
+    if "label" not in names:
+        raise DatasetError(f"{where} has no 'label' {kind}.")
+
+
 def _generic_row(record: dict[str, object], where: str) -> tuple[CommentData, int]:
     def text(*keys: str) -> str:
         value = next((record[key] for key in keys if record.get(key) is not None), "")
         return str(value)
 
-    if "text" not in record and "content" not in record:
-        raise DatasetError(f"{where} has no 'text' (or 'content') field.")
-    if "label" not in record:
-        raise DatasetError(f"{where} has no 'label' field.")
+    _require_text_and_label(record, where, "field")
     comment = CommentData(
         content=text("text", "content"),
         author_name=text("author_name", "author").strip(),
@@ -330,11 +335,7 @@ def load_csv(path: str | Path | None = None, *, may_ship: bool = False) -> Datas
     rows = _Builder()
     for file in _source_files(path, None, "*.csv"):
         records = rows.read_csv(file)
-        header = {key.strip().lower() for key in records[0][1]}
-        if "text" not in header and "content" not in header:
-            raise DatasetError(f"{file} has no 'text' (or 'content') column.")
-        if "label" not in header:
-            raise DatasetError(f"{file} has no 'label' column.")
+        _require_text_and_label({key.strip().lower() for key in records[0][1]}, str(file), "column")
         for where, row in records:
             lowered: dict[str, object] = {k.strip().lower(): v for k, v in row.items()}
             rows.add(*_generic_row(lowered, where))

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from moderation.conf import get_settings
+from moderation.caches import timed_cache
 from moderation.models import Comment, Rule, RuleKind
 
 _LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -77,26 +76,17 @@ def matching_rule(comment: Comment) -> Rule | None:
     return rule
 
 
-# (time of the lookup, (kind, value) -> pk of every rule): each comment is checked against the
-# rules before it is scored, and a query per comment cost a worker about a tenth of its time
-# (bench/README.md). Other processes see a new or deleted rule within MODEL_CHECK_INTERVAL;
-# this one at once (forget_rules is connected to Rule's post_save and post_delete).
-_known: tuple[float, dict[tuple[str, str], int]] | None = None
-
-
+# (kind, value) -> pk of every rule: each comment is checked against the rules before it is
+# scored, and a query per comment cost a worker about a tenth of its time (bench/README.md).
+# Other processes see a new or deleted rule within MODEL_CHECK_INTERVAL; this one at once
+# (forget_rules is connected to Rule's post_save and post_delete).
+@timed_cache()
 def _known_rules() -> dict[tuple[str, str], int]:
-    global _known
-    now = time.monotonic()
-    if _known is None or now - _known[0] >= get_settings()["MODEL_CHECK_INTERVAL"]:
-        rows = Rule.objects.values_list("kind", "value", "pk")
-        _known = (now, {(kind, value): pk for kind, value, pk in rows})
-    return _known[1]
+    rows = Rule.objects.values_list("kind", "value", "pk")
+    return {(kind, value): pk for kind, value, pk in rows}
 
 
-def forget_rules(**kwargs: object) -> None:
-    """Make the next comment read the rules from the database again."""
-    global _known
-    _known = None
+forget_rules = _known_rules.forget
 
 
 def _with_parents(hosts: Iterable[str]) -> list[str]:

@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from moderation.classifier import artifacts, storage
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.registry import activate_model, previous_model
 from moderation.models import ModelVersion
@@ -44,16 +43,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
             self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
             return
         model_version = queryset.get()
-        try:  # verified before it may score anything
-            directory = storage.local_folder(
-                model_version.path, model_version.storage_name, model_version.sha256
-            )
-            artifacts.load_model(directory, model_version.sha256)
-            activate_model(model_version)
-        except ModelLoadError as exc:
-            self.message_user(request, f"Not activated: {exc}", messages.ERROR)
-            return
-        self.message_user(request, f"Active model: {model_version.version}.", messages.SUCCESS)
+        self._activate(request, model_version, "Not activated", "Active model:")
 
     @admin.action(permissions=["promote"], description="Roll back to the previously active version")
     def roll_back(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
@@ -61,5 +51,14 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if previous is None:
             self.message_user(request, "No earlier active version.", messages.ERROR)
             return
-        activate_model(previous)
-        self.message_user(request, f"Rolled back to {previous.version}.", messages.SUCCESS)
+        self._activate(request, previous, "Not rolled back", "Rolled back to")
+
+    def _activate(
+        self, request: HttpRequest, model_version: ModelVersion, refused: str, done: str
+    ) -> None:
+        try:
+            activate_model(model_version)
+        except ModelLoadError as exc:  # its file does not verify
+            self.message_user(request, f"{refused}: {exc}", messages.ERROR)
+        else:
+            self.message_user(request, f"{done} {model_version.version}.", messages.SUCCESS)

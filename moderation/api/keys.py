@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import secrets
 import string
-import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -19,8 +18,9 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from moderation.conf import get_settings
-from moderation.models import ApiKey, ApiUsage
+from moderation.caches import timed_cache
+from moderation.models import LABEL_FOR_ACTION, ApiKey, ApiUsage
+from moderation.verdicts import Verdict
 
 KEY_LENGTH = 12
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -93,29 +93,16 @@ def find_key(raw: str | None) -> ApiKey | None:
     return None
 
 
-# prefix -> (time of the lookup, the active keys with it): the lookup was about a tenth of a
-# worker's time per API call (bench/README.md). A key created, changed or revoked is seen at
-# once by this process (forget_keys is connected to ApiKey's post_save and post_delete) and
-# within MODEL_CHECK_INTERVAL by the others. Unknown prefixes are kept too, so bounded.
-_by_prefix: dict[str, tuple[float, list[ApiKey]]] = {}
-_MAX_PREFIXES = 10_000
-
-
+# The active keys by prefix: the lookup was about a tenth of a worker's time per API call
+# (bench/README.md). A key created, changed or revoked is seen at once by this process
+# (forget_keys is connected to ApiKey's post_save and post_delete) and within
+# MODEL_CHECK_INTERVAL by the others. Unknown prefixes are kept too, so bounded.
+@timed_cache(max_entries=10_000)
 def _keys_with_prefix(prefix: str) -> list[ApiKey]:
-    now = time.monotonic()
-    cached = _by_prefix.get(prefix)
-    if cached is not None and now - cached[0] < get_settings()["MODEL_CHECK_INTERVAL"]:
-        return cached[1]
-    if len(_by_prefix) >= _MAX_PREFIXES:
-        _by_prefix.clear()
-    keys = list(ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True))
-    _by_prefix[prefix] = (now, keys)
-    return keys
+    return list(ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True))
 
 
-def forget_keys(**kwargs: object) -> None:
-    """Make the next request read its key from the database again."""
-    _by_prefix.clear()
+forget_keys = _keys_with_prefix.forget
 
 
 def revoke(api_key: ApiKey) -> None:
@@ -134,6 +121,32 @@ def allows_blog(api_key: ApiKey, blog_url: str) -> bool:
         return False
     host = (parts.hostname or "").casefold()
     return any(host == allowed or host.endswith(f".{allowed}") for allowed in hosts)
+
+
+# A key's monthly figures say how well the filter did on its own, alike in both APIs: `spam`
+# counts the checks it filed as spam, `ham` all the others (published, held or unscored), and
+# `missed_spam` and `false_positives` the client's reports that contradict that filing. So a
+# held comment reported as spam is missed spam: a person had to catch it (were it not, a model
+# that held everything would show no mistakes at all), and every mistake is one of the checks
+# counted, which keeps Akismet's get-stats accuracy, 1 - mistakes / checks, a true share.
+
+
+def check_outcome(*, is_spam: bool) -> dict[str, int]:
+    """Return what a check adds to its key's usage: spam if it was filed as spam, else ham."""
+    return {"spam": 1} if is_spam else {"ham": 1}
+
+
+def report_outcome(verdict: str, action: str) -> dict[str, int]:
+    """Return what a client's decision `action` on a checked comment adds to its key's usage.
+
+    Spam reported for a comment whose `verdict` was not spam (published, held or unscored) is
+    missed spam; not spam (or approved) for one filed as spam is a false positive. Agreeing
+    with the filing, or only removing the comment, adds nothing.
+    """
+    reported_spam = LABEL_FOR_ACTION.get(action)
+    if reported_spam is None or reported_spam == (verdict == Verdict.SPAM):
+        return {}
+    return {"missed_spam": 1} if reported_spam else {"false_positives": 1}
 
 
 def record_usage(api_key: ApiKey, **outcomes: int) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -21,7 +19,6 @@ from moderation.api.fields import (
     StrictIPAddressField,
     optional_text,
 )
-from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
 from moderation.decisions import ACTION_FOR_NAME
 from moderation.models import (
@@ -37,7 +34,6 @@ from moderation.why import Reasons, reasons_for
 
 VERDICT = "The classifier's verdict when the comment arrived; null when it could not score it."
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
-# Every reader's comment has a name in the queue; API clients may not know one.
 
 
 class CheckRequestSerializer(serializers.Serializer):
@@ -90,6 +86,7 @@ class CheckRequestSerializer(serializers.Serializer):
         """Return the validated data as submit_comment()'s Comment fields."""
         data = dict(self.validated_data)
         data["ip_address"] = data.pop("user_ip") or None
+        # Every reader's comment has a name in the queue; API clients may not know one.
         data["author_name"] = data["author_name"] or ANONYMOUS
         return data
 
@@ -245,17 +242,8 @@ class ThresholdsSerializer(serializers.Serializer):
     spam = serializers.FloatField(help_text="Scores at or above this are spam.")
 
 
-@dataclass(frozen=True)
-class ModelInfo:
-    version: str
-    thresholds: Thresholds
-    created_at: datetime | None
-    activated_at: datetime | None
-    metrics: dict[str, float] | None
-
-
 class ModelInfoSerializer(serializers.Serializer):
-    """The model scoring new comments."""
+    """The model scoring new comments (registry.ModelInfo)."""
 
     version = serializers.CharField()
     thresholds = ThresholdsSerializer(help_text="In force: the model's or MODERATION's.")
@@ -273,10 +261,16 @@ class ModelInfoSerializer(serializers.Serializer):
 class UsageSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
     api_calls = serializers.IntegerField()
-    spam = serializers.IntegerField()
-    ham = serializers.IntegerField()
-    missed_spam = serializers.IntegerField(help_text="Marked spam after we published it.")
-    false_positives = serializers.IntegerField(help_text="Marked not spam after we flagged it.")
+    spam = serializers.IntegerField(help_text="Checks filed as spam.")
+    ham = serializers.IntegerField(
+        help_text="Checks not filed as spam: published, held or unscored."
+    )
+    missed_spam = serializers.IntegerField(
+        help_text="Reported spam after a check did not file it as spam."
+    )
+    false_positives = serializers.IntegerField(
+        help_text="Reported not spam (or approved) after a check filed it as spam."
+    )
 
 
 class KeySerializer(serializers.Serializer):

@@ -6,11 +6,9 @@ and answers JSON. A key only ever sees its own site's comments, those stored on 
 
 from __future__ import annotations
 
-import math
 from typing import Any, NoReturn
 
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import (
@@ -31,15 +29,14 @@ from rest_framework.views import APIView
 from moderation.api import serializers as s
 from moderation.api.authentication import ApiKeyAuthentication
 from moderation.api.errors import BodyTooLarge, DatabaseUnavailable, as_api_error
-from moderation.api.keys import record_usage
+from moderation.api.keys import check_outcome, record_usage, report_outcome
 from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
-from moderation.classifier import artifacts
-from moderation.classifier.registry import active_model_source
+from moderation.classifier.registry import active_model_info
 from moderation.decisions import record_decision
-from moderation.models import Action, ApiKey, Comment, ModelVersion
+from moderation.models import ApiKey, Comment
 from moderation.submission import submit_comment
-from moderation.verdicts import Verdict, effective_thresholds
+from moderation.verdicts import Verdict
 
 # The largest primary key any supported database stores (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -81,30 +78,30 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Refused from Content-Length alone, before anything reads the body.
-        reason = body_too_large(request._request)
+        reason = body_too_large(request)
         if reason is not None:
             raise BodyTooLarge(reason)
         if request.META.get("CONTENT_LENGTH", "0") not in ("", "0") and not request.content_type:
             # DRF would read such a body as empty and answer "content: required".
             raise UnsupportedMediaType("", "Send the body as JSON: Content-Type: application/json.")
-        self.format_kwarg = self.get_format_suffix(**kwargs)
-        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(
-            request
-        )
-        request.version, request.versioning_scheme = self.determine_version(
-            request, *args, **kwargs
-        )
-        try:
-            self.perform_authentication(request)
-        finally:
-            # Throttled before the key is checked: requests with no key or a wrong one count
-            # per IP, so keys cannot be guessed at full speed.
-            self.check_throttles(request)
-        self.check_permissions(request)
+        super().initial(request, *args, **kwargs)
         self.api_key, self.outcomes = request.auth, {}
         unknown = sorted(set(request.query_params) - self.query_parameters)
         if unknown:
             raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+
+    def perform_authentication(self, request: Request) -> None:
+        """Find the key, then count the request against its rate whatever the key turned out
+        to be: requests with no key or a wrong one count per IP, so that keys cannot be guessed
+        at full speed, and a flood without a key is refused before the permission check."""
+        try:
+            super().perform_authentication(request)
+        finally:
+            super().check_throttles(request)
+
+    def check_throttles(self, request: Request) -> None:
+        """Do nothing: perform_authentication() counted the request, which DRF's initial()
+        runs first (authentication, then permissions, then throttles)."""
 
     def permission_denied(
         self, request: Request, message: str | None = None, code: str | None = None
@@ -200,8 +197,7 @@ class CheckView(ApiView):
         incoming = s.CheckRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         submission = submit_comment(self.key, **incoming.comment_fields())
-        if submission.verdict in (Verdict.SPAM, Verdict.HAM):
-            self.outcomes = {str(submission.verdict): 1}
+        self.outcomes = check_outcome(is_spam=submission.verdict == Verdict.SPAM)
         return Response(s.CheckResultSerializer(submission).data, status=201)
 
 
@@ -272,17 +268,8 @@ class DecisionView(ApiView):
         record_decision(
             comment, incoming.action, None, incoming.validated_data["note"], api_key=self.key
         )
-        self.outcomes = _decision_outcomes(comment.verdict, incoming.action)
+        self.outcomes = report_outcome(comment.verdict, incoming.action)
         return Response(s.CommentDetailSerializer(comment).data)
-
-
-def _decision_outcomes(verdict: str, action: Action) -> dict[str, int]:
-    """Return the usage counts a decision adds: spam we let through, ham we flagged."""
-    if action == Action.MARKED_SPAM and verdict == Verdict.HAM:
-        return {"missed_spam": 1}
-    if action in (Action.APPROVED, Action.MARKED_NOT_SPAM) and verdict == Verdict.SPAM:
-        return {"false_positives": 1}
-    return {}
 
 
 class ModelView(ApiView):
@@ -297,38 +284,6 @@ class ModelView(ApiView):
     )
     def get(self, request: Request) -> Response:
         return Response(s.ModelInfoSerializer(active_model_info()).data)
-
-
-def active_model_info() -> s.ModelInfo:
-    """Return the scoring model's version, thresholds in force, dates and headline metrics."""
-    source = active_model_source()
-    row = ModelVersion.objects.filter(version=source.version).first()
-    card = row.card if row is not None else artifacts.read_card(source.directory)
-    try:
-        created = row.created_at if row else parse_datetime(str(card.get("created", "")))
-    except ValueError:
-        created = None
-    return s.ModelInfo(
-        version=source.version,
-        thresholds=effective_thresholds(source.thresholds),
-        created_at=created,
-        activated_at=row.activated_at if row else None,
-        metrics=_headline_metrics(card),
-    )
-
-
-def _headline_metrics(card: dict[str, Any]) -> dict[str, float] | None:
-    overall: Any = card  # card["metrics"]["out_of_fold"]["all"], if the card has them
-    for key in ("metrics", "out_of_fold", "all"):
-        overall = overall.get(key) if isinstance(overall, dict) else None
-    if not isinstance(overall, dict):
-        return None
-    # JSON has no NaN: a metric undefined on the data (one class only) is left out.
-    return {
-        name: float(value)
-        for name, value in overall.items()
-        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    }
 
 
 class KeyView(ApiView):

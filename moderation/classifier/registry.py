@@ -1,20 +1,28 @@
-"""Model versions: which model file scores new comments, registering and activating them."""
+"""Model versions: which model file scores new comments, whether a version's file verifies,
+registering and activating versions, and what the active one says of itself."""
 
 from __future__ import annotations
 
-import time
+import hashlib
+import hmac
+import math
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from moderation.caches import timed_cache
 from moderation.classifier import artifacts, storage
+from moderation.classifier.artifacts import MODEL_FILE, ModelLoadError
 from moderation.classifier.thresholds import Thresholds, card_thresholds
 from moderation.conf import get_settings
 from moderation.models import ModelVersion
 from moderation.signals import model_version_activated
+from moderation.verdicts import effective_thresholds
 
 
 @dataclass(frozen=True)
@@ -39,32 +47,51 @@ def shipped_model_source() -> ModelSource:
     )
 
 
-# (time of the lookup, its result): every comment is scored by the active model, and
-# asking the database each time would cost more than scoring. Other processes see a newly
-# activated version within MODEL_CHECK_INTERVAL; this one at once (forget_active_model).
-_active: tuple[float, ModelSource] | None = None
-
-
+# Every comment is scored by the active model, and asking the database each time would cost
+# more than scoring. Other processes see a newly activated version within MODEL_CHECK_INTERVAL;
+# this one at once (forget_active_model is connected to ModelVersion's changes).
+@timed_cache()
 def active_model_source() -> ModelSource:
     """Return the active ModelVersion's file, or the shipped default when none is active."""
-    global _active
-    now = time.time()
-    if _active is not None and now - _active[0] < get_settings()["MODEL_CHECK_INTERVAL"]:
-        return _active[1]
     active = ModelVersion.objects.filter(is_active=True).first()
     if active is None:
-        source = shipped_model_source()
-    else:
-        directory = storage.local_folder(active.path, active.storage_name, active.sha256)
-        source = ModelSource(active.version, directory, active.sha256, card_thresholds(active.card))
-    _active = (now, source)
-    return source
+        return shipped_model_source()
+    return ModelSource(
+        active.version, version_folder(active), active.sha256, card_thresholds(active.card)
+    )
 
 
-def forget_active_model(**kwargs: Any) -> None:
-    """Make the next active_model_source() ask the database (connected to model changes)."""
-    global _active
-    _active = None
+forget_active_model = active_model_source.forget
+
+
+def version_folder(model_version: ModelVersion) -> Path:
+    """Return a folder on this machine holding the version's files, fetched if need be."""
+    return storage.local_folder(
+        model_version.path, model_version.storage_name, model_version.sha256
+    )
+
+
+def model_file_problem(version: str, directory: Path, sha256: str) -> str | None:
+    """Return why version `version`'s model file in `directory` cannot be loaded, or None when
+    its bytes hash to `sha256`. The file is hashed, not unpickled: the check is cheap and safe."""
+    path = directory / MODEL_FILE
+    try:
+        with path.open("rb") as handle:
+            actual = hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        return f"Model version {version}: {path} cannot be read: {exc.strerror or exc}."
+    if not hmac.compare_digest(actual, sha256):
+        return f"Model version {version}: {path} has SHA-256 {actual}, expected {sha256}."
+    return None
+
+
+def verify_version(model_version: ModelVersion) -> None:
+    """Raise ModelLoadError, saying why, unless the version's model file is the one registered."""
+    problem = model_file_problem(
+        model_version.version, version_folder(model_version), model_version.sha256
+    )
+    if problem is not None:
+        raise ModelLoadError(problem)
 
 
 def register_model(directory: Path, *, version: str | None = None) -> ModelVersion:
@@ -88,7 +115,9 @@ def register_model(directory: Path, *, version: str | None = None) -> ModelVersi
 
 
 def activate_model(model_version: ModelVersion) -> ModelVersion:
-    """Make `model_version` the one model that scores new comments."""
+    """Make `model_version` the one model that scores new comments, after verifying its file
+    (ModelLoadError says why it was refused): every way of activating one goes through here."""
+    verify_version(model_version)
     with transaction.atomic():
         ModelVersion.objects.filter(is_active=True).exclude(pk=model_version.pk).update(
             is_active=False
@@ -115,3 +144,47 @@ def ensure_active_model() -> ModelVersion:
     if active is not None:
         return active
     return activate_model(register_model(shipped_model_source().directory))
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the model scoring new comments says of itself, and the thresholds in force."""
+
+    version: str
+    thresholds: Thresholds
+    created_at: datetime | None
+    activated_at: datetime | None
+    metrics: dict[str, float] | None
+
+
+def active_model_info() -> ModelInfo:
+    """Return the scoring model's version, thresholds in force, dates and headline metrics."""
+    source = active_model_source()
+    row = ModelVersion.objects.filter(version=source.version).first()
+    card = row.card if row is not None else artifacts.read_card(source.directory)
+    try:
+        created = row.created_at if row else parse_datetime(str(card.get("created", "")))
+    except ValueError:
+        created = None
+    return ModelInfo(
+        version=source.version,
+        thresholds=effective_thresholds(source.thresholds),
+        created_at=created,
+        activated_at=row.activated_at if row else None,
+        metrics=headline_metrics(card),
+    )
+
+
+def headline_metrics(card: dict[str, Any]) -> dict[str, float] | None:
+    """Return a model card's cross-validated metrics over all sources, or None without them."""
+    overall: Any = card  # card["metrics"]["out_of_fold"]["all"], if the card has them
+    for key in ("metrics", "out_of_fold", "all"):
+        overall = overall.get(key) if isinstance(overall, dict) else None
+    if not isinstance(overall, dict):
+        return None
+    # JSON has no NaN: a metric undefined on the data (one class only) is left out.
+    return {
+        name: float(value)
+        for name, value in overall.items()
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    }

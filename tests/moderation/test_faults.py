@@ -19,22 +19,21 @@ from pathlib import Path
 
 import joblib
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.core.management import call_command
-from django.core.management.base import SystemCheckError
+from django.core.management.base import CommandError, SystemCheckError
 from django.db import OperationalError, connection
 from django.test import Client
 from django.utils.html import escape
 
 from moderation.checks import check_active_model
 from moderation.classifier import artifacts, storage
+from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.linear_scorer import LinearScorer
 from moderation.classifier.registry import activate_model, register_model
 from moderation.features import CommentData
 from moderation.forms import sign_target
-from moderation.model_health import forget_model_problem
-from moderation.models import Action, Comment, Decision, Source, Status
+from moderation.models import Action, Comment, Decision, ModelVersion, Source, Status
 from tests.examples import HAM, SPAM, train_tiny_model
 from tests.faults import database_down_from
 
@@ -75,13 +74,6 @@ def hostile_model_bytes(marker: Path) -> bytes:
     buffer = io.BytesIO()
     joblib.dump(CreatesMarker(marker), buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def fresh_model_health():
-    forget_model_problem()
-    yield
-    forget_model_problem()
 
 
 @pytest.fixture
@@ -247,14 +239,15 @@ def test_the_queue_has_no_banner_while_the_model_file_is_intact(admin_client, fr
     assert "Scoring is failing" not in html
 
 
-def test_the_banner_hashes_the_file_at_most_every_30_seconds(admin_client, fragile_model, tmp_path):
-    with time_machine.travel("2026-03-01 12:00:00", tick=False) as clock:
-        admin_client.get(CHANGELIST)
-        break_model(fragile_model, "truncated", tmp_path / "unpickled")
+def test_the_banner_hashes_the_file_at_most_every_30_seconds(
+    admin_client, fragile_model, tmp_path, cache_clock
+):
+    admin_client.get(CHANGELIST)
+    break_model(fragile_model, "truncated", tmp_path / "unpickled")
 
-        looked_again_soon = admin_client.get(CHANGELIST).content.decode()
-        clock.shift(31)
-        looked_again_later = admin_client.get(CHANGELIST).content.decode()
+    looked_again_soon = admin_client.get(CHANGELIST).content.decode()
+    cache_clock.shift(31)
+    looked_again_later = admin_client.get(CHANGELIST).content.decode()
 
     assert "Scoring is failing" not in looked_again_soon  # the cached look, 0 s old
     assert "Scoring is failing" in looked_again_later
@@ -275,6 +268,69 @@ def test_the_banner_names_a_missing_default_model_when_no_version_is_active(admi
     html = admin_client.get(CHANGELIST).content.decode()
 
     assert f"No readable model.sha256 in {no_model}." in html
+
+
+# Activating a version whose file no longer verifies ------------------------------------------
+
+
+def activate_with_registry(version, admin_client):
+    with pytest.raises(ModelLoadError) as excinfo:
+        activate_model(version)
+    return str(excinfo.value)
+
+
+def activate_with_command(version, admin_client):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("activate_spam_model", version.version)
+    return str(excinfo.value)
+
+
+def roll_back_with_command(version, admin_client):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("rollback_spam_model")
+    return str(excinfo.value)
+
+
+def admin_action(action, version, admin_client):
+    response = admin_client.post(
+        "/admin/moderation/modelversion/", {"action": action, "_selected_action": [version.pk]}
+    )
+    [message] = get_messages(response.wsgi_request)
+    assert message.level_tag == "error"
+    return message.message
+
+
+@pytest.mark.parametrize(
+    ("activate", "refusal"),
+    [
+        (activate_with_registry, ""),
+        (activate_with_command, "Not activated: "),
+        (roll_back_with_command, "Not rolled back: "),
+        (partial(admin_action, "activate_selected"), "Not activated: "),
+        (partial(admin_action, "roll_back"), "Not rolled back: "),
+    ],
+    ids=[
+        "activate_model",
+        "activate_spam_model",
+        "rollback_spam_model",
+        "admin",
+        "admin roll back",
+    ],
+)
+@pytest.mark.parametrize("how", BREAKAGES)
+def test_every_way_of_activating_refuses_a_broken_model_file_without_unpickling_it(
+    admin_client, fragile_model, tiny_model_dir, tmp_path, activate, refusal, how
+):
+    active = activate_model(register_model(tiny_model_dir))  # fragile is now the previous one
+    marker = tmp_path / "unpickled"
+    path = break_model(fragile_model, how, marker)
+
+    message = activate(fragile_model, admin_client)
+
+    assert message.startswith(f"{refusal}Model version <b>fragile</b>: {path} ")
+    assert reason_for(fragile_model, how) in message
+    assert ModelVersion.objects.get(is_active=True) == active
+    assert not marker.exists()
 
 
 # The database going away during a post ------------------------------------------------------

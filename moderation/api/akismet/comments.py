@@ -14,10 +14,9 @@ from typing import Any
 from django.db import InterfaceError, OperationalError, transaction
 
 from moderation.api.akismet.fields import comment_fields, fixed_verdict
-from moderation.api.keys import record_usage
+from moderation.api.keys import check_outcome, record_usage, report_outcome
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.decisions import record_decision
-from moderation.inserts import insert
 from moderation.models import Action, ApiKey, Comment, Decision, Source, Status
 from moderation.recheck import recheck
 from moderation.signals import verdict_reached
@@ -67,7 +66,7 @@ def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
 
 def count_check(api_key: ApiKey, *, is_spam: bool) -> None:
     """Count one comment-check in the key's usage, with the answer it got."""
-    record_usage(api_key, **{"spam" if is_spam else "ham": 1})
+    record_usage(api_key, **check_outcome(is_spam=is_spam))
 
 
 def is_discard(comment: Comment) -> bool:
@@ -95,6 +94,7 @@ def check_again(api_key: ApiKey, comment: Comment) -> Check:
                 comment.pk,
                 error,
                 exc_info=None if isinstance(error, ModelLoadError) else error,
+                extra={"comment_guid": str(comment.guid)},
             )
         comment.refresh_from_db()
     is_spam = comment.status == Status.SPAM
@@ -120,18 +120,16 @@ def store_test_comment(api_key: ApiKey, fields: dict[str, Any], verdict: Verdict
         comment = new_comment(
             api_key, {**fields, "is_test": fields["is_test"] or is_spam}, status, verdict
         )
-        insert(
-            Decision(
-                comment=comment,
-                source=Source.API,
-                action=Action.BLOCKED_BY_RULE if is_spam else Action.ALLOWED_BY_RULE,
-                status_before="",
-                status_after=status,
-                note="Akismet test value: guaranteed spam"
-                if is_spam
-                else "Akismet test value: user_role administrator",
-            )
-        )
+        Decision(
+            comment=comment,
+            source=Source.API,
+            action=Action.BLOCKED_BY_RULE if is_spam else Action.ALLOWED_BY_RULE,
+            status_before="",
+            status_after=status,
+            note="Akismet test value: guaranteed spam"
+            if is_spam
+            else "Akismet test value: user_role administrator",
+        ).save(force_insert=True)
         count_check(api_key, is_spam=is_spam)
     verdict_reached.send(sender=Comment, comment=comment, verdict=verdict, discarded=False)
     return comment
@@ -142,7 +140,7 @@ def new_comment(
 ) -> Comment:
     comment = Comment(content_object=api_key, status=status, verdict=verdict, **fields)
     comment.full_clean(exclude=["content_type", "object_pk", "guid"])  # a fresh uuid4
-    insert(comment)
+    comment.save(force_insert=True)
     return comment
 
 
@@ -155,14 +153,15 @@ def report_comment(api_key: ApiKey, form: Mapping[str, str], *, is_spam: bool) -
     """
     fields = comment_fields(form)
     comment = find_reported_comment(api_key, form.get("guid", ""), fields)
+    action = Action.MARKED_SPAM if is_spam else Action.MARKED_NOT_SPAM
     outcome: dict[str, int] = {}
     if comment is None:
         if not fields["content"]:
             return None
+        # Never checked here: there was no filing to contradict.
         comment = new_comment(api_key, fields, Status.PENDING, "")
-    elif is_spam != (comment.verdict == Verdict.SPAM):
-        outcome = {"missed_spam": 1} if is_spam else {"false_positives": 1}
-    action = Action.MARKED_SPAM if is_spam else Action.MARKED_NOT_SPAM
+    else:
+        outcome = report_outcome(comment.verdict, action)
     decision = record_decision(comment, action, None, report_note(form), api_key=api_key)
     record_usage(api_key, **outcome)
     return decision

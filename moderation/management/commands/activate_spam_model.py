@@ -23,16 +23,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, model: str, **options: Any) -> None:
-        existing = ModelVersion.objects.filter(version=model).first()
-        if existing is None:
-            directory = shipped_model_source().directory if model == "default" else Path(model)
-            if not directory.is_dir():
-                raise CommandError(
-                    f"{model!r} is neither a model folder nor a registered model version."
-                )
-            try:
-                existing = register_model(directory)
-            except ModelLoadError as exc:
-                raise CommandError(str(exc)) from exc
-        activate_model(existing)
-        self.stdout.write(f"Active model: {existing.version} (sha256 {existing.sha256[:12]}…)")
+        try:
+            version = ModelVersion.objects.filter(version=model).first() or register_model(
+                _folder(model)
+            )
+            activate_model(version)
+        except ModelLoadError as exc:
+            raise CommandError(f"Not activated: {exc}") from exc
+        self.stdout.write(f"Active model: {version.version} (sha256 {version.sha256[:12]}…)")
+
+
+def _folder(model: str) -> Path:
+    directory = shipped_model_source().directory if model == "default" else Path(model)
+    if not directory.is_dir():
+        raise CommandError(f"{model!r} is neither a model folder nor a registered model version.")
+    return directory

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.registry import activate_model, previous_model
 
 
@@ -16,5 +17,8 @@ class Command(BaseCommand):
         previous = previous_model()
         if previous is None:
             raise CommandError("No earlier active model version to roll back to.")
-        activate_model(previous)
+        try:
+            activate_model(previous)
+        except ModelLoadError as exc:
+            raise CommandError(f"Not rolled back: {exc}") from exc
         self.stdout.write(f"Active model: {previous.version} (rolled back).")

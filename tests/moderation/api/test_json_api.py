@@ -317,13 +317,16 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(site_key, api, other_api)
     assert other_api.get(url("key")).status_code == 200
 
 
-def test_wrong_keys_are_throttled_per_ip(site_key, settings):
+@pytest.mark.parametrize(
+    "client", [client_for("abcdefghijkl"), APIClient()], ids=["wrong key", "no key"]
+)
+def test_requests_without_a_valid_key_are_throttled_per_ip(site_key, settings, client):
     settings.MODERATION = {**settings.MODERATION, "API_RATE_PER_IP": "2/min"}
-    guesser = client_for("abcdefghijkl")
 
-    statuses = [guesser.get(url("key")).status_code for _ in range(3)]
+    statuses = [client.get(url("key")).status_code for _ in range(3)]
 
     assert statuses == [401, 401, 429]
+    assert client_for(site_key[1]).get(url("key")).status_code == 200  # a key counts apart
 
 
 def test_an_unknown_query_parameter_gets_400(api):
