@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 
 from moderation.caches import timed_cache
 from moderation.models import Comment, Rule, RuleKind
@@ -30,12 +31,16 @@ def normalize_value(kind: str, value: str) -> str:
         try:
             value = str(ipaddress.ip_address(value))
         except ValueError:
-            raise ValidationError(f"{value!r} is not an IP address.") from None
+            raise ValidationError(
+                gettext("%(value)r is not an IP address.") % {"value": value}
+            ) from None
     else:
         value = value.removeprefix("www.") if kind == RuleKind.BLOCK_LINK_DOMAIN else value
         value = value.lstrip("@")
         if not _DOMAIN.match(value):
-            raise ValidationError(f"{value!r} is not a domain name such as example.com.")
+            raise ValidationError(
+                gettext("%(value)r is not a domain name such as example.com.") % {"value": value}
+            )
     return value
 
 
@@ -100,4 +105,5 @@ def _with_parents(hosts: Iterable[str]) -> list[str]:
 
 def describe(rule: Rule) -> str:
     """Return the reason shown to moderators for a comment this rule decided."""
+    # English: it is also the stored note of the rule's Decision, which outlives the request.
     return f"By rule “{rule}”"

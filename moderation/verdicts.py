@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from moderation.classifier.thresholds import Thresholds
 from moderation.conf import get_settings
 
 
 class Verdict(models.TextChoices):
-    HAM = "ham", "Ham"
-    PENDING = "pending", "Pending review"
-    SPAM = "spam", "Spam"
+    HAM = "ham", gettext_lazy("Ham")
+    PENDING = "pending", gettext_lazy("Pending review")
+    SPAM = "spam", gettext_lazy("Spam")
 
 
 def effective_thresholds(model: Thresholds) -> Thresholds:

@@ -246,5 +246,6 @@ def reasons_for(comment: Comment, *, limit: int = 8) -> Reasons:
     items.sort(key=lambda item: -abs(item[1]))
     reasons = [Reason(f, round(c, 4)) for f, c in items[:limit] if math.isfinite(c)]
     if label is not None:  # an approved near-duplicate held it back from spam
-        reasons.insert(0, Reason(f"Held, not filed as spam: {describe_match(label)}", None))
+        held = gettext("Held, not filed as spam: %(match)s") % {"match": describe_match(label)}
+        reasons.insert(0, Reason(held, None))
     return Reasons(reasons, version)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from moderation.api import keys
 from moderation.models import ApiKey, ApiUsage
@@ -41,7 +42,9 @@ class ApiKeyForm(forms.ModelForm):
     def clean_rate_limit(self) -> str:
         rate: str = self.cleaned_data["rate_limit"].strip()
         if rate and not RATE.match(rate):
-            raise ValidationError("Write a rate such as 600/min (per s, min, hour or day).")
+            raise ValidationError(
+                gettext("Write a rate such as 600/min (per s, min, hour or day).")
+            )
         return rate
 
 
@@ -73,13 +76,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = ("key_prefix", "created_at", "revoked_at")
     actions = ("revoke_selected",)
 
-    @admin.display(description="Key")
+    @admin.display(description=gettext_lazy("Key"))
     def key_prefix(self, api_key: ApiKey) -> str:
-        return f"{api_key.prefix}…" if api_key.prefix else "(made when saved)"
+        return f"{api_key.prefix}…" if api_key.prefix else gettext("(made when saved)")
 
-    @admin.display(description="Allowed hosts")
+    @admin.display(description=gettext_lazy("Allowed hosts"))
     def hosts(self, api_key: ApiKey) -> str:
-        return ", ".join(api_key.allowed_hosts.split()) or "any"
+        return ", ".join(api_key.allowed_hosts.split()) or gettext("any")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiKey]:
         month = timezone.now().strftime("%Y-%m")
@@ -90,7 +93,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             .annotate(calls=Subquery(this_month.values("api_calls")[:1]))
         )
 
-    @admin.display(description="Calls this month", ordering="calls")
+    @admin.display(description=gettext_lazy("Calls this month"), ordering="calls")
     def calls_this_month(self, api_key: ApiKey) -> int:
         return getattr(api_key, "calls", None) or 0
 
@@ -104,15 +107,20 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if raw is not None:
             self.message_user(
                 request,
-                f"The API key for {obj.site} is {raw} — copy it now: it is stored only as a "
-                "hash and cannot be shown again.",
+                gettext(
+                    "The API key for %(site)s is %(key)s — copy it now: it is stored only as a "
+                    "hash and cannot be shown again."
+                )
+                % {"site": obj.site, "key": raw},
                 messages.WARNING,
             )
 
     # A revoke cannot be undone here: only who may change keys may revoke them (issue 18).
-    @admin.action(permissions=["change"], description="Revoke selected keys")
+    @admin.action(permissions=["change"], description=gettext_lazy("Revoke selected keys"))
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         active = list(queryset.filter(revoked_at__isnull=True))
         for api_key in active:
             keys.revoke(api_key)
-        self.message_user(request, f"Revoked {len(active)} key{'s' if len(active) != 1 else ''}.")
+        count = len(active)
+        message = ngettext("Revoked %(count)d key.", "Revoked %(count)d keys.", count)
+        self.message_user(request, message % {"count": count})

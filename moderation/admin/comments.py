@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from moderation import dashboard, decisions, model_health, recheck
@@ -66,7 +67,7 @@ class DecisionInline(admin.TabularInline):
 class ClientSiteFilter(admin.SimpleListFilter):
     """Comments that came through the APIs, by the client site whose key sent them."""
 
-    title = "client site"
+    title = gettext_lazy("client site")
     parameter_name = "client_site"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -146,10 +147,13 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
             None,
             {"fields": ("target", "status", "spam_score", "model_version", "full_why", "content")},
         ),
-        ("Author", {"fields": ("author_name", "author_email", "author_url", "user")}),
-        ("Request", {"fields": REQUEST_FIELDS}),
-        ("Rules", {"fields": ("rule", "rule_buttons")}),
-        ("Stored as", {"fields": ("content_type", "object_pk", "submitted_at", "origin_row")}),
+        (gettext_lazy("Author"), {"fields": ("author_name", "author_email", "author_url", "user")}),
+        (gettext_lazy("Request"), {"fields": REQUEST_FIELDS}),
+        (gettext_lazy("Rules"), {"fields": ("rule", "rule_buttons")}),
+        (
+            gettext_lazy("Stored as"),
+            {"fields": ("content_type", "object_pk", "submitted_at", "origin_row")},
+        ),
     )
 
     # Pending first, then oldest first: the order a moderator works the queue in. Both it and
@@ -203,11 +207,6 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
                 wrap(partial(dashboard.dashboard_view, admin_site=self.admin_site)),
                 name="moderation_dashboard",
             ),
-            path(
-                "dashboard/chart.png",
-                wrap(dashboard.dashboard_chart_view),
-                name="moderation_dashboard_chart",
-            ),
             *super().get_urls(),
         ]
 
@@ -231,7 +230,9 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         if request.method == "GET" and not request.GET and counts[Status.PENDING]:
             return HttpResponseRedirect(f"{request.path}?{STATUS_PARAM}={Status.PENDING}")
         current = request.GET.get(STATUS_PARAM, "")
-        choices = [(s.value, s.label, counts[s.value], f"{STATUS_PARAM}={s.value}") for s in Status]
+        choices: list[tuple[str, str | Promise, int, str]] = [
+            (s.value, s.label, counts[s.value], f"{STATUS_PARAM}={s.value}") for s in Status
+        ]
         choices.append(("", gettext("All"), sum(counts.values()), ALL_QUERY))
         tabs = [
             {"status": s, "label": label, "count": n, "query": query, "current": current == s}
@@ -313,7 +314,10 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         count = decisions.record_decisions(queryset, action, request.user)  # type: ignore[arg-type]
         self.message_user(
             request,
-            f"{kind.label}: {', '.join(sorted(values)) or gettext('none to add')}. "
+            # Translators: a rule kind, then the values it was made for.
+            gettext("%(kind)s: %(values)s.")
+            % {"kind": kind.label, "values": ", ".join(sorted(values)) or gettext("none to add")}
+            + " "
             + _decided(action, count),
             messages.SUCCESS,
         )

@@ -35,7 +35,7 @@ from moderation.rules import normalize_value
 def require_moderator(request: HttpRequest) -> None:
     """Raise PermissionDenied unless the user may moderate."""
     if not can_moderate(request.user):
-        raise PermissionDenied("You need the “Can moderate comments” permission.")
+        raise PermissionDenied(gettext("You need the “Can moderate comments” permission."))
 
 
 def status_counts() -> dict[str, int]:
@@ -49,12 +49,14 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_moderator(request)
     action = decisions.ACTION_FOR_NAME.get(request.POST.get("decision", ""))
     if action is None:
-        return _answer(request, f"Unknown decision {request.POST.get('decision')!r}.", 400)
+        message = gettext("Unknown decision %(name)r.") % {"name": request.POST.get("decision")}
+        return _answer(request, message, 400)
     comment = get_object_or_404(Comment, pk=pk)
     decisions.record_decision(comment, action, request.user)  # type: ignore[arg-type]
     return _answer(
         request,
-        f"{Action(action).label}: comment by {comment.author_name}.",
+        gettext("%(action)s: comment by %(name)s.")
+        % {"action": Action(action).label, "name": comment.author_name},
         data={"id": comment.pk, "status": comment.status, "label": comment.get_status_display()},
     )
 
@@ -66,7 +68,7 @@ def add_rule_view(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk)
     kind, _, value = request.POST.get("rule", "").partition(":")
     if kind not in RuleKind.values:
-        return _answer(request, f"Unknown rule kind {kind!r}.", 400)
+        return _answer(request, gettext("Unknown rule kind %(kind)r.") % {"kind": kind}, 400)
     try:
         value = normalize_value(kind, value)
     except ValidationError as exc:
@@ -78,8 +80,13 @@ def add_rule_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     action = Action.MARKED_SPAM if rule.is_block else Action.APPROVED
     decisions.record_decision(comment, action, request.user, note=f"Rule: {rule}")  # type: ignore[arg-type]
-    verb = "Added" if created else "Already had"
-    return _answer(request, f"{verb} the rule “{rule}”; {Action(action).label.lower()} #{pk}.")
+    message = (
+        gettext("Added the rule “%(rule)s”; %(action)s #%(pk)s.")
+        if created
+        else gettext("Already had the rule “%(rule)s”; %(action)s #%(pk)s.")
+    )
+    label = str(Action(action).label).lower()
+    return _answer(request, message % {"rule": rule, "action": label, "pk": pk})
 
 
 def recheck_view(request: HttpRequest) -> HttpResponse:

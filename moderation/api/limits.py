@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from moderation.conf import get_settings
 
@@ -13,7 +14,10 @@ def body_too_large(request: HttpRequest) -> str | None:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return "The Content-Length header is not a number."
+        return gettext("The Content-Length header is not a number.")
     if length > limit:
-        return f"The request body is {length} bytes; the limit is {limit}."
+        return gettext("The request body is %(length)s bytes; the limit is %(limit)s.") % {
+            "length": length,
+            "limit": limit,
+        }
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -42,7 +43,7 @@ class CheckRequestSerializer(serializers.Serializer):
     content = StrictCharField(
         max_length=CONTENT_MAX_LENGTH,
         pattern=SOME_TEXT,
-        message="Send some text (not only spaces), without null characters.",
+        message=gettext_lazy("Send some text (not only spaces), without null characters."),
         help_text="The comment's text.",
     )
     author_name = optional_text(100, "The name the author gave.")
@@ -52,7 +53,7 @@ class CheckRequestSerializer(serializers.Serializer):
         default="",
         max_length=254,
         pattern=EMAIL,
-        message="Enter a valid email address.",
+        message=gettext_lazy("Enter a valid email address."),
         help_text="The address the author gave.",
     )
     author_url = StrictCharField(
@@ -61,7 +62,7 @@ class CheckRequestSerializer(serializers.Serializer):
         default="",
         max_length=500,
         pattern=WEBSITE,
-        message="Enter a valid URL.",
+        message=gettext_lazy("Enter a valid URL."),
         help_text="The author's website: an http(s) URL with a domain name.",
     )
     user_ip = StrictIPAddressField(

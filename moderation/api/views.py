@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import (
@@ -49,11 +50,11 @@ class JSONBodyParser(JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - the body is nested too deeply.") from None
+            raise ParseError(gettext("JSON parse error - the body is nested too deeply.")) from None
 
 
 class HasApiKey(BasePermission):
-    message = "Send the site's API key in the header 'Authorization: Bearer <key>'."
+    message = gettext_lazy("Send the site's API key in the header 'Authorization: Bearer <key>'.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return isinstance(request.auth, ApiKey)
@@ -83,12 +84,14 @@ class ApiView(APIView):
             raise BodyTooLarge(reason)
         if request.META.get("CONTENT_LENGTH", "0") not in ("", "0") and not request.content_type:
             # DRF would read such a body as empty and answer "content: required".
-            raise UnsupportedMediaType("", "Send the body as JSON: Content-Type: application/json.")
+            raise UnsupportedMediaType(
+                "", gettext("Send the body as JSON: Content-Type: application/json.")
+            )
         super().initial(request, *args, **kwargs)
         self.api_key, self.outcomes = request.auth, {}
         unknown = sorted(set(request.query_params) - self.query_parameters)
         if unknown:
-            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+            raise ValidationError({name: [gettext("Unknown query parameter.")] for name in unknown})
 
     def perform_authentication(self, request: Request) -> None:
         """Find the key, then count the request against its rate whatever the key turned out
@@ -133,7 +136,7 @@ class ApiView(APIView):
             comment = Comment.objects.for_object(self.key).filter(pk=int(comment_id)).first()
             if comment is not None:
                 return comment
-        raise NotFound(f"This key's site has no comment {comment_id!r}.")
+        raise NotFound(gettext("This key's site has no comment %(id)r.") % {"id": comment_id})
 
 
 def only_json_api(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class DjangoCommentsModerationConfig(AppConfig):
     name = "moderation.contrib.django_comments"
     label = "moderation_django_comments"
-    verbose_name = "Comment moderation for django-contrib-comments"
+    verbose_name = gettext_lazy("Comment moderation for django-contrib-comments")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
