@@ -163,7 +163,8 @@ def _valid_fields(fields: dict[str, Any]) -> dict[str, Any]:
         Comment(**fields).clean_fields(exclude=["content_type", "object_pk", "guid"])
     except ValidationError as exc:
         bad = set(exc.message_dict) - {"content"}
-        logger.warning("Leaving out fields Hamlet cannot store: %s", exc.message_dict)
+        # Field names only: a message may quote the value (personal data stays out of logs).
+        logger.warning("Leaving out fields Hamlet cannot store: %s", ", ".join(sorted(bad)))
         return {key: value for key, value in fields.items() if key not in bad}
     return fields
 

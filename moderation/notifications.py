@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from functools import partial
@@ -119,14 +120,22 @@ def _send_email(alert: QueueAlert) -> None:
     try:
         send_mail(subject, "\n".join(lines) + "\n", None, list(alert.recipients))
     except Exception:
-        logger.exception("Could not email the pending-queue notification to %s", alert.recipients)
+        # How many, not who: no email addresses in logs (docs/monitoring.md).
+        logger.exception(
+            "Could not email the pending-queue notification to %d recipient(s)",
+            len(alert.recipients),
+        )
 
 
 def _post_webhook(alert: QueueAlert) -> None:
     url = alert.webhook_url or ""
     # urllib also opens file:// and ftp:// URLs; a webhook is HTTP.
     if not url.startswith(("http://", "https://")):
-        logger.error("NOTIFY_WEBHOOK_URL must be an http(s) URL, not %r", url)
+        # The scheme only: a webhook URL often holds its secret (no secrets in logs).
+        logger.error(
+            "NOTIFY_WEBHOOK_URL must be an http(s) URL, not a %r URL",
+            urllib.parse.urlsplit(url).scheme,
+        )
         return
     payload = {
         "event": "pending_queue_threshold",
@@ -144,4 +153,5 @@ def _post_webhook(alert: QueueAlert) -> None:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT):
             pass
     except (OSError, ValueError) as exc:
-        logger.warning("Pending-queue webhook to %s failed: %s", url, exc)
+        host = urllib.parse.urlsplit(url).hostname
+        logger.warning("Pending-queue webhook to host %s failed: %s", host, exc)

@@ -22,7 +22,7 @@ import numpy as np
 from django.conf import settings
 from sklearn.pipeline import Pipeline
 
-from moderation.classifier import artifacts, storage
+from moderation.classifier import artifacts
 from moderation.classifier.metrics import spam_metrics
 from moderation.classifier.model_card import write_model_card
 from moderation.classifier.registry import (
@@ -30,6 +30,7 @@ from moderation.classifier.registry import (
     ensure_active_model,
     register_model,
     shipped_model_source,
+    version_folder,
 )
 from moderation.classifier.residual import (
     ALPHA,
@@ -44,6 +45,7 @@ from moderation.features import CommentData
 from moderation.labels import Label, label_decisions, labels
 from moderation.models import Job, ModelVersion, Source
 from moderation.reference import ReferenceSet, Role, reference_set
+from moderation.signals import model_retrained
 from moderation.verdicts import effective_thresholds
 
 logger = logging.getLogger(__name__)
@@ -315,12 +317,14 @@ def _conclude(candidate: ModelVersion, judgement: Judgement, *, promote: bool) -
     promoted = promote and judgement.promote
     if promoted:
         activate_model(candidate)
+    model_retrained.send(
+        sender=ModelVersion, model_version=candidate, judgement=judgement, promoted=promoted
+    )
     return RetrainResult(candidate, judgement, promoted)
 
 
 def _load(model: ModelVersion) -> Pipeline:
-    directory = storage.local_folder(model.path, model.storage_name, model.sha256)
-    return artifacts.load_model(directory, model.sha256)
+    return artifacts.load_model(version_folder(model), model.sha256)
 
 
 def _no_labels_reason() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 from django.db import InterfaceError, OperationalError, models, transaction
@@ -18,10 +19,9 @@ from moderation import features, memory, rules
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.classifier.scoring import Score, score_comment
 from moderation.features import CommentData
-from moderation.inserts import insert
 from moderation.memory import Match
 from moderation.models import Action, ApiKey, Comment, Decision, Rule, Source, Status
-from moderation.signals import comment_scored, verdict_reached
+from moderation.signals import comment_scored, scoring_failed, verdict_reached
 from moderation.verdicts import Verdict, is_discardable, verdict_for
 
 logger = logging.getLogger(__name__)
@@ -120,6 +120,7 @@ def submit_comment(
     match: Match | None = None
     error: Exception | None = None
     data = CommentData.from_comment(comment)
+    started = perf_counter()
     try:
         rule = rules.matching_rule(comment)
         if rule is None:
@@ -127,6 +128,7 @@ def submit_comment(
             score = score_comment(data)
     except Exception as exc:
         rule, error = None, exc
+    seconds = perf_counter() - started
     filing = filing_for(score, match, data)
     verdict: Verdict | None
     if rule is not None:
@@ -137,9 +139,9 @@ def submit_comment(
         verdict, decision = None, _unscored(comment, error)
 
     with transaction.atomic():
-        insert(comment)
+        comment.save(force_insert=True)
         decision.comment = comment
-        insert(decision)
+        decision.save(force_insert=True)
         submission = Submission(comment, verdict)
         if in_transaction is not None:
             in_transaction(submission)
@@ -154,11 +156,13 @@ def submit_comment(
             "holding it for review" if verdict is None else "campaign memory filed it",
             error,
             exc_info=None if isinstance(error, ModelLoadError) else error,
+            extra={"comment_guid": str(comment.guid)},
         )
+        scoring_failed.send(sender=Comment, comment=comment, error=error)
         if verdict is None:
             return submission
     if score is not None:
-        comment_scored.send(sender=Comment, comment=comment, score=score)
+        comment_scored.send(sender=Comment, comment=comment, score=score, seconds=seconds)
     # A row that came through an adapter is the site's: it is filed as spam, never deleted.
     discard = (
         score is not None
@@ -167,15 +171,15 @@ def submit_comment(
         and comment.origin_type_id is None
     )
     if discard:
-        # The setting asks not to keep blatant spam; the log keeps the record of it.
+        # The setting asks not to keep blatant spam; the log keeps the record of it, without
+        # the text or the author (no personal data in logs: docs/monitoring.md).
         logger.warning(
-            "Discarded blatant spam comment %s on %s (score %.4f, model %s, author %r): %r",
+            "Discarded blatant spam comment %s on %s (score %.4f, model %s)",
             comment.pk,
             comment.content_type.natural_key(),
             comment.spam_score,
             comment.model_version,
-            comment.author_name,
-            comment.content[:200],
+            extra={"comment_guid": str(comment.guid)},
         )
         comment.delete()
         submission = Submission(comment, verdict, is_discarded=True)

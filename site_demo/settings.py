@@ -37,6 +37,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: each request's id is on every log record written while it is served (and the
+    # response's X-Request-ID), and the time of Hamlet's endpoints includes the middleware.
+    "moderation.monitoring.middleware.MonitoringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the reader's language (Accept-Language) for the admin and Hamlet's marked strings.
@@ -140,7 +143,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -149,5 +152,7 @@ LOGGING = {
 
 MODERATION: dict[str, Any] = {
     "CELERY": bool(CELERY_BROKER_URL),
+    # /metrics for Prometheus, to scrapers on this machine (METRICS_ALLOWED_IPS' default).
+    "METRICS": True,
     "PRIVACY_URL": "/privacy/",
 }

@@ -1,5 +1,5 @@
-"""URLs of the demo news site: articles, the privacy page, the admin, Hamlet's comment views and
-its two APIs."""
+"""URLs of the demo news site: articles, the privacy page, the admin, Hamlet's comment views,
+its two APIs, and its probes and metrics."""
 
 from __future__ import annotations
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("api/v1/", include("moderation.api.urls")),
     path("akismet/", include("moderation.api.akismet_urls")),
     path("admin/", admin.site.urls),
+    # GET /healthz, /readyz and /metrics (MODERATION["METRICS"]) for probes and Prometheus.
+    path("", include("moderation.monitoring.urls")),
 ]

@@ -119,3 +119,8 @@ def test_the_other_extras_are_still_offered(wheel):
     assert (needs["celery"], needs["redis"]) == ('extra == "celery"',) * 2
     for extra in ("celery", "django-comments"):
         assert f"Provides-Extra: {extra}" in metadata(wheel).splitlines()
+
+
+def test_prometheus_client_comes_only_with_the_metrics_extra(wheel):
+    assert requirements(wheel)["prometheus-client"] == 'extra == "metrics"'
+    assert "Provides-Extra: metrics" in metadata(wheel).splitlines()

@@ -185,7 +185,8 @@ def test_webhook_failure_is_logged_and_the_email_still_sent(notify_at_3, hold, c
 
     [record] = notification_logs(caplog)
     assert record.levelno == logging.WARNING
-    assert record.getMessage().startswith(f"Pending-queue webhook to {url} failed: ")
+    assert record.getMessage().startswith("Pending-queue webhook to host 127.0.0.1 failed: ")
+    assert url not in record.getMessage()  # a webhook URL may hold its secret
     assert len(mail.outbox) == 1
 
 
@@ -196,9 +197,7 @@ def test_webhook_url_that_is_not_http_is_refused_and_logged(notify_at_3, hold, c
         hold(3)
 
     [record] = notification_logs(caplog)
-    assert record.getMessage() == (
-        "NOTIFY_WEBHOOK_URL must be an http(s) URL, not 'file:///etc/passwd'"
-    )
+    assert record.getMessage() == "NOTIFY_WEBHOOK_URL must be an http(s) URL, not a 'file' URL"
 
 
 def test_email_failure_is_logged_and_the_webhook_still_posted(
@@ -213,8 +212,7 @@ def test_email_failure_is_logged_and_the_webhook_still_posted(
         hold(3)
 
     [record] = notification_logs(caplog)
-    assert record.getMessage() == (
-        "Could not email the pending-queue notification to ('moderators@example.org',)"
-    )
+    # How many, not who: no email addresses in logs.
+    assert record.getMessage() == "Could not email the pending-queue notification to 1 recipient(s)"
     assert record.exc_info[0] is ConnectionRefusedError
     assert len(received) == 1
