@@ -14,7 +14,7 @@ from pathlib import Path
 from .report import format_report
 from .runner import run
 from .scenarios import SCENARIOS
-from .server import GUNICORN
+from .server import CONFIGS, GUNICORN
 from .wrk_load import WRK
 
 DESCRIPTION = "Benchmark: the demo site under HTTP load, served by gunicorn on a fresh database."
@@ -40,6 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (1)")
     parser.add_argument(
+        "--gunicorn-config",
+        choices=tuple(CONFIGS),
+        default="bench",
+        help="bench: bench/site_load/gunicorn_conf.py (the default); production: the shipped "
+        "gunicorn.conf.py (model preloaded in the master, workers recycled)",
+    )
+    parser.add_argument(
         "--conn-max-age",
         type=int,
         help="DATABASE_CONN_MAX_AGE seconds (the demo's default: 600 on SQLite, 0 otherwise)",
@@ -60,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = [name for name in args.scenarios if name not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
+    if args.profile and args.gunicorn_config != "bench":
+        parser.error("--profile needs --gunicorn-config bench (its hooks profile the workers).")
     if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("--database-url must be a postgres:// URL (SQLite is the default).")
     if not Path(GUNICORN).exists():

@@ -36,7 +36,8 @@ def format_report(report: dict[str, Any]) -> str:
     lines = [
         f"{report['date']}; {m['cores']} cores ({m['cpu']}); load average before: {load}",
         f"Database {server['database']}; gunicorn {server['workers']} {server['worker_class']} "
-        f"workers x {server['threads']} threads; CONN_MAX_AGE {server['conn_max_age']}; "
+        f"workers x {server['threads']} threads ({server['gunicorn_config']} config); "
+        f"CONN_MAX_AGE {server['conn_max_age']}; "
         f"cache {server['cache']}" + ("; SQLite WAL + IMMEDIATE" if server["sqlite_wal"] else ""),
         f"Load generator: {report['generator']} (on the same cores); comment texts from "
         f"{', '.join(report['texts_from'])}",

@@ -22,7 +22,7 @@ from .httpx_load import run_httpx
 from .measurement import CpuMeter, latency, machine, sqlite_commit_ms
 from .profiling import profile_summary
 from .scenarios import SCENARIOS, Scenario, Target
-from .server import Server
+from .server import CONFIGS, Server
 from .wrk_load import run_wrk
 
 GENERATORS = {"wrk": run_wrk, "python": run_httpx}
@@ -148,6 +148,7 @@ def run(args: argparse.Namespace, generator: str) -> dict[str, Any]:
                 workers=args.workers,
                 worker_class=args.worker_class,
                 threads=args.threads,
+                config=CONFIGS[args.gunicorn_config],
             )
             stack.callback(server.stop)
             server.wait_ready()
@@ -156,6 +157,7 @@ def run(args: argparse.Namespace, generator: str) -> dict[str, Any]:
                 "workers": args.workers,
                 "worker_class": args.worker_class,
                 "threads": args.threads,
+                "gunicorn_config": args.gunicorn_config,
                 "conn_max_age": "the demo's default"
                 if args.conn_max_age is None
                 else args.conn_max_age,
