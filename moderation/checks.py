@@ -1,4 +1,4 @@
-"""System checks for the MODERATION settings and the model file (ids listed in the README)."""
+"""System checks for the MODERATION settings and the model file (ids listed in docs/settings.md)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import CheckMessage, Error, Warning
 
-from moderation.api.throttling import RATE
 from moderation.client_address import proxy_network
 from moderation.conf import DEFAULTS, get_settings
+from moderation.rate_limits import RATE
 
 _PROBABILITIES = ("HAM_THRESHOLD", "SPAM_THRESHOLD", "DISCARD_THRESHOLD")
 # Whole-number settings and their minimum; the optional ones may also be None (off).
@@ -25,9 +25,12 @@ _WHOLE_NUMBERS = {
     "MAX_FORM_AGE": 1,
     "MIN_SUBMIT_SECONDS": 0,
     "RECHECK_INLINE_LIMIT": 0,
+    "REPLY_DEPTH": 1,
 }
 _OPTIONAL_WHOLE_NUMBERS = {
+    "CLOSE_AFTER_DAYS": 1,
     "COMMENTS_PER_PAGE": 1,
+    "DUPLICATE_WINDOW": 1,
     "MEMORY_DAYS": 1,
     "NOTIFY_PENDING_AT": 1,
     "PERSONAL_DATA_DAYS": 1,
@@ -35,7 +38,12 @@ _OPTIONAL_WHOLE_NUMBERS = {
 }
 _REQUEST_PROCESSOR = "django.template.context_processors.request"
 # Values the hints suggest where the default is None (else they suggest the default).
-_EXAMPLES = {"HAM_THRESHOLD": 0.1, "SPAM_THRESHOLD": 0.9, "NOTIFY_PENDING_AT": 20}
+_EXAMPLES = {
+    "CLOSE_AFTER_DAYS": 30,
+    "HAM_THRESHOLD": 0.1,
+    "SPAM_THRESHOLD": 0.9,
+    "NOTIFY_PENDING_AT": 20,
+}
 
 
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
@@ -133,7 +141,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 id="moderation.E009",
             )
         )
-    for key in ("CELERY", "DISCARD_BLATANT_SPAM", "HOLD_UNADVERTISED"):
+    for key in ("CELERY", "DISCARD_BLATANT_SPAM", "HOLD_UNADVERTISED", "METRICS"):
         if not isinstance(conf[key], bool):
             messages.append(
                 Error(
@@ -313,3 +321,52 @@ def check_active_model(
                 )
             )
     return messages
+
+
+def check_privacy_url(**kwargs: Any) -> list[CheckMessage]:
+    """Report a PRIVACY_URL that no URL of the site serves: every form would link to a 404."""
+    from urllib.parse import urlsplit
+
+    from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
+
+    url = get_settings()["PRIVACY_URL"]
+    if not isinstance(url, str) or not url:
+        return []  # None: no link; a reverse_lazy() is checked where it is evaluated
+    hint = (
+        "Point it at your privacy page, or at Hamlet's own: 'moderation:privacy' is the "
+        "privacy/ page of include('moderation.urls')."
+    )
+    # As resolve_url() reads it (the comment form's template tag uses it): a URL name unless
+    # it has a / or a dot.
+    if "/" not in url and "." not in url:
+        try:
+            reverse(url)
+        except NoReverseMatch:
+            return [
+                Warning(
+                    f"MODERATION['PRIVACY_URL'] is {url!r}, which is neither a URL name of "
+                    "this site nor a path: the privacy link under the comment form leads "
+                    "nowhere.",
+                    hint=hint,
+                    id="moderation.W005",
+                )
+            ]
+        return []
+    parts, prefix = urlsplit(url), get_script_prefix()
+    # Another site's page, or one outside this site's path (FORCE_SCRIPT_NAME): only a browser
+    # can check those.
+    if parts.scheme or parts.netloc or not parts.path.startswith(prefix):
+        return []
+    try:
+        resolve("/" + parts.path.removeprefix(prefix))
+    except Resolver404:
+        return [
+            Warning(
+                f"MODERATION['PRIVACY_URL'] is {url!r}, which no URL pattern of this site "
+                "serves: the privacy link under the comment form leads to a 404.",
+                hint=hint + " If another server or a middleware (flatpages) serves that path, "
+                "add 'moderation.W005' to SILENCED_SYSTEM_CHECKS.",
+                id="moderation.W005",
+            )
+        ]
+    return []

@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     "API_RATE_PER_IP": "120/min",  # requests per client IP without a valid key
     # Run jobs (rechecks, retraining) on Celery workers; off: a thread of the web process.
     "CELERY": False,
+    # Days after an object's date (its policy's date_field) from which its comments are
+    # closed, for models registered with moderation.policies; None: never.
+    "CLOSE_AFTER_DAYS": None,
     "COMMENTS_PER_PAGE": 50,  # published comments per page under an object; None: all on one
     # The public corpora train_spam_model reads (retraining never does); None:
     # $MODERATION_DATASETS, else ../shared/datasets.
@@ -26,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_MODEL_DIR": SHIPPED_MODEL_DIR,
     "DISCARD_BLATANT_SPAM": False,  # delete (after logging) spam scoring >= DISCARD_THRESHOLD
     "DISCARD_THRESHOLD": 0.99,  # probability
+    # A post repeating its author's text on the same object within this is a duplicate: the
+    # form refuses it, the APIs answer it as the first. None: no duplicate check.
+    "DUPLICATE_WINDOW": 24 * 60 * 60,  # seconds
     "FORM_RATE_PER_IP": "20/min",  # comment form posts per client IP (DRF rate); None: no limit
     "HAM_THRESHOLD": None,  # probability below which a comment is published; None: the model's
     # A comment with nothing to advertise (no link, domain, phone or e-mail in its text, no
@@ -38,6 +44,11 @@ DEFAULTS: dict[str, Any] = {
     "MEMORY_DAYS": 90,
     # Similarity (cosine of character 5-grams, 0-1) from which a comment is a near-duplicate.
     "MEMORY_SIMILARITY": 0.3,
+    # Serve Prometheus metrics at /metrics (needs the `metrics` extra: prometheus-client).
+    "METRICS": False,
+    # Addresses or networks ("10.0.0.0/8") that may read /metrics without METRICS_TOKEN.
+    "METRICS_ALLOWED_IPS": ["127.0.0.1", "::1"],
+    "METRICS_TOKEN": None,  # a secret a scraper sends as "Authorization: Bearer …"; None: none
     "MIN_SUBMIT_SECONDS": 3,  # seconds between rendering the form and a human submit
     # Private folder (0700) for local copies of models from MODEL_STORAGE; None:
     # MEDIA_ROOT/moderation-model-cache.
@@ -54,6 +65,7 @@ DEFAULTS: dict[str, Any] = {
     "PRIVACY_URL": None,  # URL of the site's privacy page, linked under the comment form
     "PRODUCT_NAME": "Hamlet",  # shown in the notice under the comment form
     "RECHECK_INLINE_LIMIT": 200,  # comments; a larger admin recheck runs in the background
+    "REPLY_DEPTH": 3,  # levels of a thread: 1 is a comment on the object, 2 a reply, ...
     "RETENTION_DAYS": 15,  # days spam and removed comments are kept; None: kept for ever
     "SITE_LABEL_WEIGHT": 3.0,  # reference comments each site label weighs in retraining
     "SPAM_THRESHOLD": None,  # probability from which a comment is spam; None: the model's

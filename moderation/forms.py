@@ -12,14 +12,24 @@ from django import forms
 from django.apps import apps
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from moderation import duplicates, policies, threads
 from moderation.conf import get_settings
+from moderation.models import Comment
 
 _SIGNING_SALT = "moderation.comment-form"
 ALREADY_POSTED = "already_posted"
+CLOSED = "closed"
+DUPLICATE = "duplicate"
+# WordPress's words, which readers know; and what became of the post.
+DUPLICATE_MESSAGE = _(
+    "Duplicate comment: it looks as though you have already said that. Your comment was not "
+    "posted again; if you meant to add something, change it and post it again."
+)
 
 
 def sign_target(target: models.Model, *, issued_at: float | None = None) -> str:
@@ -43,8 +53,16 @@ def claim_token(token: str) -> bool:
     every worker sees them) for MAX_FORM_AGE, after which the token has expired anyway.
     cache.add() is atomic, so of two posts racing with one token only one is accepted.
     """
-    key = "moderation_form_token_" + hashlib.sha256(token.encode()).hexdigest()
-    return cache.add(key, 1, timeout=get_settings()["MAX_FORM_AGE"])
+    return cache.add(_token_key(token), 1, timeout=get_settings()["MAX_FORM_AGE"])
+
+
+def is_token_used(token: str) -> bool:
+    """Whether a post of this form was stored already (claim_token() decides a race)."""
+    return cache.get(_token_key(token)) is not None
+
+
+def _token_key(token: str) -> str:
+    return "moderation_form_token_" + hashlib.sha256(token.encode()).hexdigest()
 
 
 class CommentForm(forms.Form):
@@ -58,11 +76,23 @@ class CommentForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea)
     token = forms.CharField(widget=forms.HiddenInput)
+    # The id of the comment this one replies to (threads.py); checked in clean(), once the
+    # token has named the object.
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, target: models.Model | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        target: models.Model | None = None,
+        *args: Any,
+        ip_address: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         conf = get_settings()
         self.target = target
+        # The poster's address, which tells a repeat from an author who gave no email.
+        self.ip_address = ip_address
+        self.parent_comment: Comment | None = None
         max_length = conf["MAX_COMMENT_LENGTH"]
         # Replaced in place (keeps the field order) because the limit is read at request time.
         self.fields["comment"] = forms.CharField(
@@ -105,12 +135,15 @@ class CommentForm(forms.Form):
         return token
 
     def refresh_token(self) -> None:
-        """Re-sign the target so a reader can post the corrected form again."""
+        """Re-sign the target so a reader can post the corrected form again; a reply that
+        cannot go under its parent is posted again as a comment of its own."""
         if self.target is not None and self.is_bound:
             # A mutable QueryDict keeps one value per field (a dict of it would hold lists).
             data = QueryDict(mutable=True)
             data.update(self.data)
             data["token"] = sign_target(self.target)
+            if any(self.has_error(NON_FIELD_ERRORS, code) for code in threads.PARENT_ERRORS):
+                data["parent"] = ""
             self.data = data
 
     def _load_target(self, label: str, pk: str) -> models.Model:
@@ -132,22 +165,56 @@ class CommentForm(forms.Form):
                 ),
                 code="honeypot",
             )
+        if not self.errors and self.target is not None:
+            self._check_thread(cleaned)
+        # A form sent twice (a double click) is told so, rather than that it repeats itself.
+        if not self.errors and is_token_used(cleaned["token"]):
+            raise self._already_posted()
+        if not self.errors and self.target is not None:
+            self._check_repeat(cleaned)
         # Claimed last: only a post that is about to be stored uses its token up.
         if not self.errors and not claim_token(cleaned["token"]):
-            raise forms.ValidationError(
-                _(
-                    "This comment was already posted from this form (it was sent twice), so it "
-                    "was not posted again."
-                ),
-                code=ALREADY_POSTED,
-            )
+            raise self._already_posted()
         return cleaned
 
-    def comment_fields(self) -> dict[str, str]:
+    def _already_posted(self) -> forms.ValidationError:
+        return forms.ValidationError(
+            _(
+                "This comment was already posted from this form (it was sent twice), so it "
+                "was not posted again."
+            ),
+            code=ALREADY_POSTED,
+        )
+
+    def _check_thread(self, cleaned: dict[str, Any]) -> None:
+        """Refuse a comment on a closed object, and a reply that cannot go where it was meant
+        to."""
+        assert self.target is not None
+        closure = policies.closure(self.target)
+        if closure is not None:
+            raise forms.ValidationError(closure.reason, code=CLOSED)
+        if cleaned.get("parent"):
+            self.parent_comment = threads.find_parent(self.target, cleaned["parent"])
+
+    def _check_repeat(self, cleaned: dict[str, Any]) -> None:
+        """Refuse a repeat of the author's own comment (duplicates.py)."""
+        assert self.target is not None
+        repeated = duplicates.find_duplicate(
+            self.target,
+            content=cleaned["comment"],
+            author_email=cleaned["email"],
+            ip_address=self.ip_address,
+            parent=self.parent_comment,
+        )
+        if repeated is not None:
+            raise forms.ValidationError(DUPLICATE_MESSAGE, code=DUPLICATE)
+
+    def comment_fields(self) -> dict[str, Any]:
         """Return the cleaned reader fields as Comment field values."""
         return {
             "author_name": self.cleaned_data["name"],
             "author_email": self.cleaned_data["email"],
             "author_url": self.cleaned_data["website"],
             "content": self.cleaned_data["comment"],
+            **threads.reply_fields(self.parent_comment),
         }

@@ -83,6 +83,21 @@ class Comment(models.Model):
     # pingback, contact-form, ...); empty for the site's own form.
     comment_type = models.CharField(_("comment type"), max_length=64, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    # The comment this one answers (threads.py). A reply outlives its parent (retention,
+    # erasure), and its depth still says it was one, so it never shows as a comment of its own.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    depth = models.PositiveSmallIntegerField(_("thread level"), default=1)  # 1: not a reply
+    # Akismet's comment_parent when it names no comment stored here (the client's own id).
+    parent_ref = models.CharField(_("client's parent ID"), max_length=64, blank=True)
+    # duplicates.text_hash(content), kept by a pre_save receiver: finds a repeat in one query.
+    content_hash = models.CharField(_("text hash"), max_length=32, blank=True, editable=False)
 
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
     # What the classifier said at submission, kept when a moderator later changes the status.
@@ -142,6 +157,7 @@ class Comment(models.Model):
             models.Index(fields=["author_email", "status", "submitted_at"]),
             models.Index(Lower("author_email"), name="moderation_author_email_ci"),
             models.Index(fields=["ip_address"]),
+            models.Index(fields=["content_hash", "object_pk"], name="moderation_duplicates"),
         ]
         permissions = [("moderate_comment", "Can moderate comments")]
         constraints = [

@@ -9,13 +9,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from moderation import why
 from moderation.decisions import ACTION_FOR_NAME
-from moderation.models import Action, Comment, RuleKind
+from moderation.models import Action, Comment, RuleKind, Status
 from moderation.rules import link_domains
 
 # Each decision's button: what it does, its keyboard shortcut (queue.js), its text.
@@ -41,9 +42,25 @@ class CommentColumns:
     def why(self, comment: Comment) -> SafeString:
         return format_html(
             _('{}<div class="comment-target">on {}</div>'),
-            why.why_html(comment, max_words=60),
+            why.why_html(comment, max_words=60) + self.in_reply_to(comment),
             self.target(comment),
         )
+
+    def in_reply_to(self, comment: Comment) -> SafeString:
+        """The comment this one answers (threads.py), as a line under its text; "" if none."""
+        parent = comment.parent
+        if parent is not None:
+            text = _("in reply to %(author)s: %(excerpt)s") % {
+                "author": parent.author_name,
+                "excerpt": Truncator(" ".join(parent.content.split())).chars(100),
+            }
+        elif comment.parent_ref:  # Akismet's comment_parent: the client's own comment id
+            text = _("in reply to the client site's comment %(id)s") % {"id": comment.parent_ref}
+        elif comment.depth > 1:
+            text = _("in reply to a comment since deleted")
+        else:
+            return SafeString("")
+        return format_html('<div class="comment-parent">{}</div>', text)
 
     @admin.display(description=gettext_lazy("Status and score"), ordering="status")
     def state(self, comment: Comment) -> SafeString:
@@ -93,13 +110,23 @@ class CommentColumns:
         elif url is None:  # a client site's key: its comments live on the client's pages
             shown = format_html("{}", obj)
         else:
-            shown = format_html('<a href="{}">{}</a>', url(), obj)
+            shown = format_html('<a href="{}">{}</a>', self.page_link(comment, url()), obj)
         # A client's permalink is untrusted: only http(s) becomes a link (never javascript:).
         if comment.permalink.startswith(("http://", "https://")) and url is None:
             shown += format_html(
                 _(' · <a href="{}" rel="noopener noreferrer">page</a>'), comment.permalink
             )
         return shown
+
+    def page_link(self, comment: Comment, object_url: str) -> str:
+        """The object's page; a published comment of ours at its anchor, found on its page of
+        comments by moderation.urls' comment_link when clicked (no query per row here)."""
+        if comment.status != Status.APPROVED or comment.origin_type_id is not None:
+            return object_url
+        try:
+            return reverse("moderation:comment_link", args=[comment.pk])
+        except NoReverseMatch:  # moderation.urls not included: the newest page's anchor
+            return f"{object_url}#comment-{comment.pk}"
 
     @admin.display(description=gettext_lazy("The site's own row"))
     def origin_row(self, comment: Comment) -> SafeString | str:

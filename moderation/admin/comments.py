@@ -170,6 +170,7 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related(
+                "parent",
                 "rule",
                 "matched_label__comment",
                 "matched_label__moderator",

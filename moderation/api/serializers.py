@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
+from moderation import threads
 from moderation.api.fields import (
     CONTENT_MAX_LENGTH,
     EMAIL,
@@ -27,6 +29,7 @@ from moderation.models import (
     Action,
     ApiKey,
     ApiUsage,
+    Comment,
     Source,
     Status,
 )
@@ -82,10 +85,33 @@ class CheckRequestSerializer(serializers.Serializer):
     is_test = StrictBooleanField(
         required=False, default=False, help_text="Test traffic: never used to retrain the model."
     )
+    parent = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of the comment (of this key's site) this one replies to; null: "
+        "none. Replies go MODERATION['REPLY_DEPTH'] levels deep.",
+    )
+
+    def validate_parent(self, value: int | None) -> Comment | None:
+        """Return the comment replied to: one of the key's site's (context["api_key"])."""
+        if value is None:
+            return None
+        parent = Comment.objects.for_object(self.context["api_key"]).filter(pk=value).first()
+        if parent is None:
+            # 404, as GET comments/<id>/ answers: the request is well formed, the comment is
+            # not there (or is another site's).
+            raise NotFound(gettext("This key's site has no comment %(id)r.") % {"id": value})
+        if not threads.may_be_answered(parent):
+            raise threads.too_deep(parent)
+        return parent
 
     def comment_fields(self) -> dict[str, Any]:
         """Return the validated data as submit_comment()'s Comment fields."""
         data = dict(self.validated_data)
+        data.update(threads.reply_fields(data.pop("parent")))
         data["ip_address"] = data.pop("user_ip") or None
         # Every reader's comment has a name in the queue; API clients may not know one.
         data["author_name"] = data["author_name"] or ANONYMOUS
@@ -204,6 +230,9 @@ class CommentSerializer(serializers.Serializer):
     permalink = serializers.CharField()
     language = serializers.CharField()
     comment_type = serializers.CharField()
+    parent = serializers.IntegerField(
+        source="parent_id", allow_null=True, help_text="The id of the comment it replies to."
+    )
 
 
 class CommentDetailSerializer(ReasonsFields, CommentSerializer):

@@ -35,8 +35,9 @@ from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
 from moderation.classifier.registry import active_model_info
 from moderation.decisions import record_decision
-from moderation.models import ApiKey, Comment
-from moderation.submission import submit_comment
+from moderation.duplicates import find_duplicate
+from moderation.models import ApiKey, Comment, Status
+from moderation.submission import Submission, submit_comment
 from moderation.verdicts import Verdict
 
 # The largest primary key any supported database stores (a signed 64-bit integer).
@@ -181,11 +182,18 @@ COMMENT_ID = OpenApiParameter(
 )
 
 
+def as_filed(comment: Comment) -> Submission:
+    """Return a stored comment as the Submission a check of it answers with."""
+    return Submission(comment, Verdict(comment.verdict) if comment.verdict else None)
+
+
 class CheckView(ApiView):
     """Store the comment on this key's site, score it, and file it by the verdict.
 
     `status` is where it went: approved (publish it), pending (hold it for review) or spam.
     `verdict` is null when the model could not score it; the comment is then pending.
+    A repeat of a comment checked before (duplicates.py) is not stored again: the answer is
+    the first one's, as it is filed now, with 200 rather than 201.
     """
 
     @extend_schema(
@@ -193,13 +201,33 @@ class CheckView(ApiView):
         tags=["comments"],
         summary="Check a comment: store it, score it, file it",
         request=s.CheckRequestSerializer,
-        responses={201: s.CheckResultSerializer, **BODY_ERRORS},
+        responses={
+            201: s.CheckResultSerializer,
+            404: _error("`parent` is no comment of this key's site."),
+            200: OpenApiResponse(
+                s.CheckResultSerializer,
+                description="A repeat of a comment checked before: not stored again; the "
+                "first one as it is filed now.",
+            ),
+            **BODY_ERRORS,
+        },
         parameters=HEADERS,
     )
     def post(self, request: Request) -> Response:
-        incoming = s.CheckRequestSerializer(data=request.data)
+        incoming = s.CheckRequestSerializer(data=request.data, context={"api_key": self.key})
         incoming.is_valid(raise_exception=True)
-        submission = submit_comment(self.key, **incoming.comment_fields())
+        fields = incoming.comment_fields()
+        repeated = find_duplicate(
+            self.key,
+            content=fields["content"],
+            author_email=fields["author_email"],
+            ip_address=fields["ip_address"],
+            parent=fields["parent"],
+        )
+        if repeated is not None:
+            self.outcomes = check_outcome(is_spam=repeated.status == Status.SPAM)
+            return Response(s.CheckResultSerializer(as_filed(repeated)).data)
+        submission = submit_comment(self.key, **fields)
         self.outcomes = check_outcome(is_spam=submission.verdict == Verdict.SPAM)
         return Response(s.CheckResultSerializer(submission).data, status=201)
 

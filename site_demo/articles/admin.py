@@ -9,8 +9,8 @@ from site_demo.articles.models import Article
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "section", "author_name", "published_at"]
-    list_filter = ["section"]
+    list_display = ["title", "section", "author_name", "published_at", "comments_enabled"]
+    list_filter = ["section", "comments_enabled"]
     search_fields = ["title", "standfirst", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"

@@ -39,6 +39,7 @@ class DemoComment:
     user_agent: str
     after: timedelta  # time between the article's publication and the comment
     author_url: str = ""
+    reply_to: str = ""  # the author of the comment on the same article this one answers
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class DemoArticle:
     age: timedelta  # how long before the first `demo` run the article was published
     body: str
     comments: tuple[DemoComment, ...]
+    comments_enabled: bool = True
 
 
 def _paragraphs(text: str) -> str:
@@ -237,6 +239,18 @@ BUDGET = DemoArticle(
             ip_address="198.51.100.144",
             user_agent=ANDROID,
             after=timedelta(hours=9),
+        ),
+        DemoComment(
+            author_name="Mike Brennan",
+            author_email="mbrennan@example.net",
+            content=(
+                "Luis, it's separate: Harbour Street has its own capital budget line, which was "
+                "pushed back again. It was in the finance committee papers last month."
+            ),
+            ip_address="198.51.100.7",
+            user_agent=CHROME,
+            after=timedelta(hours=10),
+            reply_to="Luis Ortega",
         ),
         DemoComment(
             author_name="Best SEO Services",
@@ -506,4 +520,77 @@ LIBRARY = DemoArticle(
     ),
 )
 
-ARTICLES: tuple[DemoArticle, ...] = (LUKASHENKO, BUDGET, SWALLOWS, VOLTLINE, LIBRARY)
+# Older than the month after which comments close on the demo's articles (apps.py): its page
+# shows its comments and, instead of the form, why there is none.
+FERRY = DemoArticle(
+    slug="harbour-ferry-returns-after-refit",
+    title="Harbour ferry returns to service after a three-month refit",
+    section=Section.CITY,
+    standfirst=(
+        "The Mary Doyle is back on the crossing to Gull Island with a new engine, a ramp for "
+        "wheelchairs and bicycles, and a timetable with two extra sailings on weekdays."
+    ),
+    author_name="Daniel Okafor",
+    age=timedelta(days=45),
+    body=_paragraphs("""
+        The Harbourton to Gull Island ferry resumed its crossings on Saturday morning after a
+        refit that kept the sixty-year-old Mary Doyle out of the water since the spring.
+
+        The city's transport department said the new engine would cut fuel use by about a
+        fifth. The boat also has a ramp at the bow, so wheelchairs, prams and bicycles no
+        longer have to be lifted aboard.
+
+        From Monday there are two extra sailings on weekdays, at 7.15 a.m. and 6.30 p.m., which
+        island residents had asked for so they can commute to work on the mainland.
+    """),
+    comments=(
+        DemoComment(
+            author_name="Maggie Doyle",
+            author_email="maggie.doyle@example.com",
+            content=(
+                "My grandfather skippered the Mary Doyle in the seventies. Lovely to see her "
+                "back on the water and looking so smart."
+            ),
+            ip_address="192.0.2.77",
+            user_agent=SAFARI_IPHONE,
+            after=timedelta(hours=3),
+        ),
+        DemoComment(
+            author_name="Peter Wallis",
+            author_email="p.wallis@example.org",
+            content=(
+                "The 7.15 sailing makes all the difference for those of us on the island who "
+                "work in town. Thank you to everyone who campaigned for it."
+            ),
+            ip_address="198.51.100.52",
+            user_agent=FIREFOX,
+            after=timedelta(hours=6),
+        ),
+        DemoComment(
+            author_name="Rosa Lind",
+            author_email="rosa.lind@example.net",
+            content=(
+                "Peter, does the early boat take bicycles too? The old one only had room for "
+                "two or three."
+            ),
+            ip_address="192.0.2.140",
+            user_agent=ANDROID,
+            after=timedelta(hours=8),
+            reply_to="Peter Wallis",
+        ),
+        DemoComment(
+            author_name="Peter Wallis",
+            author_email="p.wallis@example.org",
+            content=(
+                "It does, Rosa: there's a rack for ten bikes on the new deck, and I've not "
+                "seen it full yet."
+            ),
+            ip_address="198.51.100.52",
+            user_agent=FIREFOX,
+            after=timedelta(hours=9),
+            reply_to="Rosa Lind",
+        ),
+    ),
+)
+
+ARTICLES: tuple[DemoArticle, ...] = (LUKASHENKO, BUDGET, SWALLOWS, VOLTLINE, LIBRARY, FERRY)

@@ -25,6 +25,10 @@ class Article(models.Model):
     body = models.TextField(help_text="Plain text; separate paragraphs with a blank line.")
     author_name = models.CharField(max_length=100)
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Hamlet's policy for articles (apps.py) closes comments when it is off, and 30 days on.
+    comments_enabled = models.BooleanField(
+        default=True, help_text="Untick to close comments on this article."
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from moderation import threads
 from moderation.models import Comment
 from moderation.submission import submit_comment
 from site_demo.articles.demo_content import ARTICLES, DemoArticle, DemoComment
@@ -38,6 +39,7 @@ def _get_or_create_article(demo: DemoArticle) -> tuple[Article, bool]:
             "body": demo.body,
             "author_name": demo.author_name,
             "published_at": timezone.now() - demo.age,
+            "comments_enabled": demo.comments_enabled,
         },
     )
 
@@ -50,8 +52,13 @@ def _submit_comment_once(article: Article, demo: DemoComment) -> bool:
     if existing.exists():
         return False
     permalink = DEMO_BASE_URL + article.get_absolute_url()
+    parent = None
+    if demo.reply_to:
+        # The comment it answers comes before it in the demo content, so it is stored already.
+        parent = Comment.objects.for_object(article).filter(author_name=demo.reply_to).last()
     submission = submit_comment(
         article,
+        **threads.reply_fields(parent),
         author_name=demo.author_name,
         author_email=demo.author_email,
         author_url=demo.author_url,

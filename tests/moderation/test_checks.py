@@ -4,8 +4,14 @@ import pytest
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.urls import set_script_prefix
 
-from moderation.checks import check_comment_pages, check_default_model, check_settings
+from moderation.checks import (
+    check_comment_pages,
+    check_default_model,
+    check_privacy_url,
+    check_settings,
+)
 
 
 def messages_for(settings, **overrides):
@@ -112,6 +118,9 @@ def test_model_check_interval_must_be_seconds_e005(settings, value):
         ("RECHECK_INLINE_LIMIT", -1, "at least 0, not -1."),
         ("COMMENTS_PER_PAGE", 0, "at least 1, or None to turn it off, not 0."),
         ("MEMORY_DAYS", 2.5, "at least 1, or None to turn it off, not 2.5."),
+        ("REPLY_DEPTH", 0, "at least 1, not 0."),
+        ("CLOSE_AFTER_DAYS", "30", "at least 1, or None to turn it off, not '30'."),
+        ("DUPLICATE_WINDOW", 0, "at least 1, or None to turn it off, not 0."),
     ],
 )
 def test_counts_and_days_must_be_whole_numbers_e003(settings, key, value, expected):
@@ -360,3 +369,75 @@ def test_the_shared_cache_check_runs_only_under_deploy(settings):
     ids = [m.id for m in run_checks(include_deployment_checks=False)]
 
     assert "moderation.E011" not in ids
+
+
+def privacy_url_messages(settings, url):
+    settings.MODERATION = {**settings.MODERATION, "PRIVACY_URL": url}
+    return [(m.id, m.msg, m.hint) for m in check_privacy_url()]
+
+
+PRIVACY_HINT = (
+    "Point it at your privacy page, or at Hamlet's own: 'moderation:privacy' is the privacy/ "
+    "page of include('moderation.urls')."
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        None,
+        "/privacy/",  # the demo's own page
+        "moderation:privacy",  # Hamlet's page, by URL name
+        "/comments/privacy/",  # Hamlet's page, by path
+        "/privacy/?from=comments#cookies",
+        "https://example.org/privacy-policy/",  # another site's page is not ours to check
+        "//example.org/privacy-policy/",
+    ],
+)
+def test_a_privacy_url_the_site_serves_passes(settings, url):
+    assert privacy_url_messages(settings, url) == []
+
+
+def test_a_privacy_path_no_url_pattern_serves_is_w005(settings):
+    assert privacy_url_messages(settings, "/privacy-policy/") == [
+        (
+            "moderation.W005",
+            "MODERATION['PRIVACY_URL'] is '/privacy-policy/', which no URL pattern of this "
+            "site serves: the privacy link under the comment form leads to a 404.",
+            PRIVACY_HINT + " If another server or a middleware (flatpages) serves that path, "
+            "add 'moderation.W005' to SILENCED_SYSTEM_CHECKS.",
+        )
+    ]
+
+
+def test_a_privacy_url_name_the_site_does_not_have_is_w005(settings):
+    assert privacy_url_messages(settings, "privacy_policy") == [
+        (
+            "moderation.W005",
+            "MODERATION['PRIVACY_URL'] is 'privacy_policy', which is neither a URL name of this "
+            "site nor a path: the privacy link under the comment form leads nowhere.",
+            PRIVACY_HINT,
+        )
+    ]
+
+
+def test_the_privacy_path_is_read_under_the_sites_script_prefix(settings):
+    set_script_prefix("/news/")  # as django.setup() does with FORCE_SCRIPT_NAME = "/news/"
+    try:
+        served = privacy_url_messages(settings, "/news/privacy/")
+        missing = privacy_url_messages(settings, "/news/privacy-policy/")
+        outside_the_site = privacy_url_messages(settings, "/privacy-policy/")
+    finally:
+        set_script_prefix("/")
+
+    assert served == []
+    assert [message_id for message_id, _, _ in missing] == ["moderation.W005"]
+    assert outside_the_site == []
+
+
+def test_manage_py_check_warns_of_a_privacy_page_that_is_not_there(settings):
+    settings.MODERATION = {**settings.MODERATION, "PRIVACY_URL": "/privacy-policy/"}
+
+    messages = [(m.id, m.msg) for m in run_checks(tags=["urls"])]
+
+    assert [message_id for message_id, _ in messages] == ["moderation.W005"]

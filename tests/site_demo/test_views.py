@@ -102,9 +102,10 @@ def test_posting_a_comment_returns_to_the_article_with_a_thank_you(client, activ
 
     response = client.post("/comments/post/", data, follow=True)
 
-    assert response.redirect_chain[-1][0] == f"{url}#comments"
-    assert "Thanks, your comment is" in response.content.decode()
-    assert Comment.objects.for_object(article).get().author_name == "Ann Reader"
+    comment = Comment.objects.for_object(article).get()
+    assert response.redirect_chain[-1][0] == f"{url}?comments_page=1#comment-{comment.pk}"
+    assert "Thanks, your comment is published." in response.content.decode()
+    assert comment.author_name == "Ann Reader"
 
 
 def test_privacy_page_says_nothing_leaves_the_site(client, db):

@@ -1,6 +1,6 @@
 """comment-check, submit-spam and submit-ham: a check goes through submit_comment() on the
-client's ApiKey (a recheck of a stored comment scores it again), a report records a Source.API
-decision, which is a label.
+client's ApiKey (a recheck of a stored comment scores it again; a repeat of one is answered as
+it is filed), a report records a Source.API decision, which is a label.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError, transaction
 
+from moderation import threads
 from moderation.api.akismet.fields import comment_fields, fixed_verdict
 from moderation.api.keys import check_outcome, record_usage, report_outcome
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.decisions import record_decision
+from moderation.duplicates import find_duplicate
 from moderation.models import Action, ApiKey, Comment, Decision, Source, Status
 from moderation.recheck import recheck
 from moderation.signals import verdict_reached
@@ -50,6 +52,18 @@ def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
     if fixed is not None:
         is_spam = fixed == Verdict.SPAM
         return Check(store_test_comment(api_key, fields, fixed), is_spam=is_spam)
+    fields.update(parent_fields(api_key, form.get("comment_parent", "")))
+    repeated = find_duplicate(
+        api_key,
+        content=fields["content"],
+        author_email=fields["author_email"],
+        ip_address=fields["ip_address"],
+        submitted_at=fields["submitted_at"],
+        parent=fields.get("parent"),
+        parent_ref=fields.get("parent_ref", ""),
+    )
+    if repeated is not None:
+        return answer_as_filed(api_key, repeated)
 
     def count(submission: Submission) -> None:
         count_check(api_key, is_spam=submission.verdict == Verdict.SPAM)
@@ -97,6 +111,13 @@ def check_again(api_key: ApiKey, comment: Comment) -> Check:
                 extra={"comment_guid": str(comment.guid)},
             )
         comment.refresh_from_db()
+    return answer_as_filed(api_key, comment)
+
+
+def answer_as_filed(api_key: ApiKey, comment: Comment) -> Check:
+    """Answer a check with `comment` as it is filed now, without storing anything: a repeat
+    of a comment checked before (duplicates.py) gets the answer and headers its first check
+    got, unless a moderator has decided it since. The call is counted in the key's usage."""
     is_spam = comment.status == Status.SPAM
     count_check(api_key, is_spam=is_spam)
     return Check(
@@ -167,17 +188,38 @@ def report_comment(api_key: ApiKey, form: Mapping[str, str], *, is_spam: bool) -
     return decision
 
 
-def find_reported_comment(api_key: ApiKey, guid: str, fields: Mapping[str, Any]) -> Comment | None:
-    on_key = Comment.objects.for_object(api_key)
+def parent_fields(api_key: ApiKey, comment_parent: str) -> dict[str, Any]:
+    """Return the reply fields for Akismet's `comment_parent`.
+
+    A client knows a comment stored here by its guid (X-akismet-guid), which makes the reply's
+    parent that comment; any other value is the client's own id for a comment (WordPress's
+    comment ID), kept as `parent_ref`. "" and "0" (WordPress's top level) are no parent.
+    """
+    value = comment_parent.strip()
+    if value in ("", "0"):
+        return {}
+    parent = by_guid(api_key, value)
+    if parent is not None:
+        return threads.reply_fields(parent)
+    # Not a comment stored here, so its level is unknown: a reply, below the top level.
+    return {"parent_ref": value[:64], "depth": 2}
+
+
+def by_guid(api_key: ApiKey, guid: str) -> Comment | None:
+    """Return the key's comment whose X-akismet-guid is `guid`, if there is one."""
     try:
-        by_guid = on_key.filter(guid=uuid.UUID(guid)).first() if guid else None
-    except ValueError:
-        by_guid = None
-    if by_guid is not None:
-        return by_guid
+        return Comment.objects.for_object(api_key).filter(guid=uuid.UUID(guid)).first()
+    except ValueError:  # not a UUID: no query
+        return None
+
+
+def find_reported_comment(api_key: ApiKey, guid: str, fields: Mapping[str, Any]) -> Comment | None:
+    known = by_guid(api_key, guid) if guid else None
+    if known is not None:
+        return known
     if not fields["content"]:
         return None
-    same = on_key.filter(
+    same = Comment.objects.for_object(api_key).filter(
         content=fields["content"],
         author_name=fields["author_name"],
         ip_address=fields["ip_address"],

@@ -689,8 +689,11 @@ def test_submit_ham_finds_the_latest_same_comment_and_counts_a_false_positive(
     client, site, active_model
 ):
     api_key, raw = site
-    check(client, raw, comment_content=SPAM_TEXT, comment_author="Sam")
-    check(client, raw, comment_content=SPAM_TEXT, comment_author="Sam")
+    # Two addresses: one author's repeat from one address would be stored once (duplicates).
+    for email in ("sam@example.org", "sam@example.net"):
+        check(
+            client, raw, comment_content=SPAM_TEXT, comment_author="Sam", comment_author_email=email
+        )
 
     response = submit(client, raw, "ham", comment_content=SPAM_TEXT, comment_author="Sam")
 
@@ -957,7 +960,8 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(client, site, active_mode
     api_key, raw = site
     ApiKey.objects.filter(pk=api_key.pk).update(rate_limit="2/min")
 
-    answers = [check(client, raw, comment_content=HAM_TEXT) for _ in range(3)]
+    # Different texts: a repeat would be answered without storing it (duplicates).
+    answers = [check(client, raw, comment_content=f"{HAM_TEXT} ({n})") for n in range(3)]
 
     assert [a.status_code for a in answers] == [200, 200, 429]
     throttled = answers[-1]
@@ -967,6 +971,8 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(client, site, active_mode
     assert throttled[DEBUG] == "Too many requests"
     assert Comment.objects.count() == 2
     with time_machine.travel(time.time() + 31, tick=False):
-        later = [check(client, raw, comment_content=HAM_TEXT).status_code for _ in range(2)]
+        later = [
+            check(client, raw, comment_content=f"{HAM_TEXT} {n}").status_code for n in range(2)
+        ]
     assert later == [200, 429]
     assert Comment.objects.count() == 3
