@@ -35,7 +35,8 @@ from moderation.classifier import artifacts
 from moderation.classifier.linear_scorer import LinearScorer
 from moderation.classifier.metrics import spam_metrics
 from moderation.classifier.training import train_model
-from moderation.corpora import SHIPPED_SOURCES, Dataset, DatasetError, load_spec, text_group
+from moderation.corpora import SHIPPED_SOURCES, load_spec
+from moderation.dataset import Dataset, DatasetError, text_group
 from moderation.features import CommentData, normalize_text
 
 EVALUATION_ONLY = ("c3", "datacamp")

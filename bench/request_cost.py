@@ -40,7 +40,8 @@ def run_calls(calls: int, ready_file: str | None) -> float:
 
     from moderation.api.keys import create_key
     from moderation.classifier import scoring
-    from moderation.corpora import SHIPPED_SOURCES, DatasetError, load_spec
+    from moderation.corpora import SHIPPED_SOURCES, load_spec
+    from moderation.dataset import DatasetError
     from moderation.models import ApiKey
 
     call_command("migrate", verbosity=0)

@@ -43,7 +43,8 @@ from tqdm import tqdm
 from moderation.classifier import artifacts
 from moderation.classifier.linear_scorer import LinearScorer
 from moderation.conf import SHIPPED_MODEL_DIR
-from moderation.corpora import SHIPPED_SOURCES, Dataset, DatasetError, load_spec
+from moderation.corpora import SHIPPED_SOURCES, load_spec
+from moderation.dataset import Dataset, DatasetError
 from moderation.features import CommentData
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -32,7 +32,8 @@ SAMPLE_SECONDS = 0.05  # how often the process tree's memory is read
 _CHILD = """
 import gc, json, os, sys, time
 import numpy as np
-from moderation.corpora import SHIPPED_SOURCES, DatasetError, load_spec
+from moderation.dataset import DatasetError
+from moderation.corpora import SHIPPED_SOURCES, load_spec
 from moderation.classifier.training import fit_datasets
 
 def status_mb(field):

@@ -12,12 +12,13 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from moderation import reference
-from moderation.features import CommentData, normalize_text
+from moderation.dataset import Dataset, DatasetError, text_group
+from moderation.features import CommentData
 
 DATASETS_ENV = "MODERATION_DATASETS"
 
@@ -32,56 +33,6 @@ _LABELS = {"1": 1, "1.0": 1, "spam": 1, "true": 1, "0": 0, "0.0": 0, "ham": 0, "
 
 # Civil Comments rows that its README identifies as real spam let through by moderation.
 CIVIL_KNOWN_SPAM_IDS = frozenset({"6302268", "881105", "6244582"})
-
-
-class DatasetError(Exception):
-    """A corpus file is missing, empty or not in the documented format."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Labelled comments with a split-group key per row and the checksums of the files read."""
-
-    name: str
-    comments: list[CommentData]
-    labels: list[int]
-    groups: list[str]
-    files: list[tuple[str, str]]
-    may_ship: bool
-
-    def __post_init__(self) -> None:
-        if not len(self.comments) == len(self.labels) == len(self.groups):
-            raise ValueError("comments, labels and groups must have the same length.")
-
-    def __len__(self) -> int:
-        return len(self.comments)
-
-    def subset(self, indices: Iterable[int]) -> Dataset:
-        """Return a dataset of the rows at `indices` (ints or a numpy integer array)."""
-        rows = list(indices)
-        return Dataset(
-            name=self.name,
-            comments=[self.comments[i] for i in rows],
-            labels=[self.labels[i] for i in rows],
-            groups=[self.groups[i] for i in rows],
-            files=list(self.files),
-            may_ship=self.may_ship,
-        )
-
-
-def concat(datasets: Iterable[Dataset]) -> Dataset:
-    """Return one dataset holding every row; it may ship only if every part may."""
-    parts = list(datasets)
-    if not parts:
-        raise ValueError("concat() needs at least one dataset.")
-    return Dataset(
-        name="+".join(part.name for part in parts),
-        comments=[comment for part in parts for comment in part.comments],
-        labels=[label for part in parts for label in part.labels],
-        groups=[group for part in parts for group in part.groups],
-        files=list(dict.fromkeys(file for part in parts for file in part.files)),
-        may_ship=all(part.may_ship for part in parts),
-    )
 
 
 def datasets_dir(path: str | Path | None = None) -> Path:
@@ -105,11 +56,6 @@ def _setting() -> str | None:
 
     value = get_settings()["DATASETS_DIR"]
     return str(value) if value else None
-
-
-def text_group(text: str) -> str:
-    """Return a split-group key shared by texts that are equal once normalised and casefolded."""
-    return hashlib.sha256(normalize_text(text).casefold().encode()).hexdigest()[:16]
 
 
 @dataclass

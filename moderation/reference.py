@@ -84,6 +84,6 @@ def reference_set(role: Role) -> ReferenceSet:
 @cache
 def check_groups() -> frozenset[str]:
     """Return the split-group keys of the check rows, which no model may train on."""
-    from moderation.corpora import text_group
+    from moderation.dataset import text_group
 
     return frozenset(text_group(row["text"]) for row in _rows() if row["role"] == Role.CHECK)

@@ -40,7 +40,7 @@ from moderation.classifier.residual import (
 )
 from moderation.classifier.thresholds import Thresholds, card_thresholds
 from moderation.conf import get_settings
-from moderation.corpora import text_group
+from moderation.dataset import text_group
 from moderation.features import CommentData
 from moderation.labels import Label, label_decisions, labels
 from moderation.models import Job, ModelVersion, Source

@@ -15,7 +15,8 @@ from moderation.classifier.metrics import format_metrics, metrics_by_source, met
 from moderation.classifier.thresholds import card_thresholds
 from moderation.classifier.training import fit_datasets, train_model
 from moderation.conf import SHIPPED_MODEL_DIR
-from moderation.corpora import SHIPPED_SOURCES, DatasetError, load_spec
+from moderation.corpora import SHIPPED_SOURCES, load_spec
+from moderation.dataset import DatasetError
 from moderation.reference import REFERENCE_FILE
 from training.reference import write_reference
 from training.report import run_report

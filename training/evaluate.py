@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from moderation.classifier.metrics import spam_metrics
 from moderation.classifier.training import fit_datasets, row_sources
-from moderation.corpora import Dataset, concat, text_group
+from moderation.dataset import Dataset, concat, text_group
 
 
 @dataclass

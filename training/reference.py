@@ -13,7 +13,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from moderation.corpora import Dataset, load_civil, load_wordpress, text_group
+from moderation.corpora import load_civil, load_wordpress
+from moderation.dataset import Dataset, text_group
 from moderation.reference import REFERENCE_FILE, Role, reference_row
 
 # (check rows, anchor rows) per corpus. Civil Comments (CC0) is news-reader ham, the WordPress

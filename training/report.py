@@ -18,7 +18,8 @@ from moderation.classifier import artifacts
 from moderation.classifier.model_card import render_evaluation, write_model_card
 from moderation.classifier.thresholds import Thresholds, card_thresholds
 from moderation.classifier.training import fit_datasets
-from moderation.corpora import SHIPPED_SOURCES, Dataset, load_jsonl, load_spec
+from moderation.corpora import SHIPPED_SOURCES, load_jsonl, load_spec
+from moderation.dataset import Dataset
 from training.evaluate import Predictions, cross_validate, leave_one_out, split_by_group
 from training.plots import plot_confusion, plot_curves
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from moderation.corpora import SHIPPED_SOURCES, DatasetError, load_spec
+from moderation.corpora import SHIPPED_SOURCES, load_spec
+from moderation.dataset import DatasetError
 
 from .scenarios import REPO_ROOT
 

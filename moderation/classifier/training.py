@@ -21,7 +21,7 @@ from moderation.classifier.metrics import metrics_by_source
 from moderation.classifier.model_card import write_model_card
 from moderation.classifier.pipeline import build_pipeline
 from moderation.classifier.thresholds import Thresholds, choose_thresholds
-from moderation.corpora import Dataset, concat, text_group
+from moderation.dataset import Dataset, concat, text_group
 
 RANDOM_STATE = 0
 TARGET_FPR = 0.01

@@ -13,9 +13,6 @@ from moderation.corpora import (
     DATASETS_ENV,
     LOADERS,
     SHIPPED_SOURCES,
-    Dataset,
-    DatasetError,
-    concat,
     datasets_dir,
     load_c3,
     load_civil,
@@ -27,8 +24,8 @@ from moderation.corpora import (
     load_wikipedia,
     load_wordpress,
     load_youtube,
-    text_group,
 )
+from moderation.dataset import Dataset, DatasetError, concat, text_group
 from moderation.features import CommentData
 from moderation.reference import Role, check_groups, reference_set
 

@@ -7,7 +7,8 @@ import hashlib
 import json
 from collections import Counter
 
-from moderation.corpora import load_spec, load_written, text_group
+from moderation.corpora import load_spec, load_written
+from moderation.dataset import text_group
 from moderation.features import CommentData
 from moderation.reference import (
     REFERENCE_FILE,

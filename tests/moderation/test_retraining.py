@@ -27,7 +27,7 @@ from moderation.classifier.registry import (
 )
 from moderation.classifier.scoring import load
 from moderation.classifier.thresholds import card_thresholds
-from moderation.corpora import text_group
+from moderation.dataset import text_group
 from moderation.features import CommentData
 from moderation.labels import Label, labels
 from moderation.models import Action, Comment, ModelVersion, Status

@@ -19,7 +19,7 @@ from django.db import connection
 
 from moderation.api.keys import create_key
 from moderation.classifier.registry import ensure_active_model, register_model
-from moderation.corpora import text_group
+from moderation.dataset import text_group
 from moderation.models import Comment
 from tests.campaigns import variants
 

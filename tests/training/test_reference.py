@@ -6,7 +6,8 @@ import hashlib
 
 import pytest
 
-from moderation.corpora import DATASETS_ENV, Dataset, load_civil, text_group
+from moderation.corpora import DATASETS_ENV, load_civil
+from moderation.dataset import Dataset, text_group
 from moderation.features import CommentData
 from moderation.reference import REFERENCE_FILE, Role
 from training.cli import main

@@ -11,7 +11,7 @@ from moderation.classifier import artifacts
 from moderation.classifier.metrics import format_metrics, metrics_on
 from moderation.classifier.registry import active_model_source
 from moderation.classifier.thresholds import card_thresholds
-from moderation.corpora import DatasetError
+from moderation.dataset import DatasetError
 from moderation.verdicts import effective_thresholds
 
 

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moderation.classifier.registry import activate_model, register_model
 from moderation.classifier.training import train_model
-from moderation.corpora import DatasetError, load_spec
+from moderation.corpora import load_spec
+from moderation.dataset import DatasetError
 
 
 class Command(BaseCommand):

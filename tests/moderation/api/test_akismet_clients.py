@@ -17,7 +17,7 @@ import pytest
 
 from moderation.api.keys import create_key
 from moderation.classifier.registry import activate_model, register_model
-from moderation.corpora import text_group
+from moderation.dataset import text_group
 from moderation.models import Action, Comment, Decision, Source, Status
 from moderation.verdicts import Verdict
 from tests.campaigns import variants
