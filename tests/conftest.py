@@ -118,6 +118,20 @@ def no_model(db, settings, tmp_path):
 
 
 @pytest.fixture
+def moderator(db, django_user_model):
+    """Staff who may read and decide comments in the queue, not a superuser."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("moderator", password="pw", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_comment", "moderate_comment"], content_type__app_label="moderation"
+        )
+    )
+    return user
+
+
+@pytest.fixture
 def article(db):
     return ArticleFactory(
         title="Lukashenko will meet with Putin in Russia on Monday",

@@ -4,11 +4,8 @@ database answers, every migration is applied and the active model's file verifie
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from moderation.classifier import artifacts
 from moderation.classifier.registry import activate_model, register_model, shipped_model_source
 from moderation.model_health import RECHECK_SECONDS
 from tests.faults import database_down_from
+from tests.subprocesses import run_django
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_CACHED = "max-age=0, no-cache, no-store, must-revalidate, private"
@@ -176,24 +174,11 @@ def test_readyz_is_503_when_the_database_server_is_unreachable_and_healthz_still
         "ready, alive = client.get('/readyz'), client.get('/healthz')\n"
         "print(json.dumps([ready.status_code, json.loads(ready.content), alive.status_code]))\n"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_port}/test",
-    }
-
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    printed, result = run_django(
+        code, DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port}/test", timeout=120
     )
 
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1]) == [
+    assert printed == [
         503,
         {
             "status": "unavailable",

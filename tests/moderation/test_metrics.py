@@ -7,7 +7,6 @@ what changed between two scrapes, never an absolute count.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from tests.blog.models import Post, PostComment
 from tests.campaigns import variants
 from tests.factories import CommentFactory
 from tests.faults import database_down_from
+from tests.subprocesses import run_django
 
 ROOT = Path(__file__).resolve().parents[2]
 HAM_TEXT = "I think the council should publish the full budget before the vote, not after."
@@ -385,25 +385,11 @@ def test_metrics_that_cannot_be_written_never_fail_a_comment_or_a_decision(tmp_p
         "decision = approve(comment, None)\n"
         "print(json.dumps([comment.pk is not None, decision.pk is not None]))\n"
     )
-    env = {
-        **os.environ,
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "gone"),
-        "DATABASE_URL": "sqlite://:memory:",
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-    }
-
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    printed, result = run_django(
+        code, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "gone"), DATABASE_URL="sqlite://:memory:"
     )
 
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1]) == [True, True]
+    assert printed == [True, True]
     assert "Could not update the metrics: " in result.stderr
 
 
@@ -526,24 +512,9 @@ def test_the_app_runs_without_prometheus_client_installed():
         "    'stored': submitted.comment.pk is not None,\n"
         "}))\n"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": "sqlite://:memory:",
-    }
+    printed, result = run_django(code, DATABASE_URL="sqlite://:memory:")
 
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1]) == {
+    assert printed == {
         "checks": ["moderation.E014"],
         "healthz": 200,
         "readyz": 200,

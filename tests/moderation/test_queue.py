@@ -28,17 +28,6 @@ SPAM_TEXT = "Buy cheap viagra online at http://cheap-pills.example.com best pric
 
 
 @pytest.fixture
-def moderator(db, django_user_model):
-    user = django_user_model.objects.create_user("moderator", password="pw", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["view_comment", "moderate_comment"], content_type__app_label="moderation"
-        )
-    )
-    return user
-
-
-@pytest.fixture
 def viewer(db, django_user_model):
     """Staff who may read the queue but not decide."""
     user = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.template import Context, Template
 from django.test import Client
 
@@ -222,17 +221,6 @@ def test_a_comment_link_leads_to_the_comment_on_its_page(client, article, settin
 
 
 # --- the review queue --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def moderator(db, django_user_model):
-    user = django_user_model.objects.create_user("moderator", password="pw", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["view_comment", "moderate_comment"], content_type__app_label="moderation"
-        )
-    )
-    return user
 
 
 def test_the_queue_says_what_a_reply_answers_escaped(client, moderator, article):

@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -115,17 +114,6 @@ def test_the_comment_form_under_an_article_is_in_the_visitors_language(visitor, 
 
     assert response["Content-Language"] == language
     assert missing(FORM_TEXTS[language], response.content.decode()) == []
-
-
-@pytest.fixture
-def moderator(db, django_user_model):
-    user = django_user_model.objects.create_user("moderator", password="pw", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["view_comment", "moderate_comment"], content_type__app_label="moderation"
-        )
-    )
-    return user
 
 
 QUEUE_TEXTS = {
