@@ -4,6 +4,7 @@ memory on the other, within MODEL_CHECK_INTERVAL, without a restart."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import socket
@@ -150,8 +151,9 @@ def test_a_model_promoted_through_one_server_scores_on_the_other(
 
     deadline = time.monotonic() + 10
     with httpx.Client(base_url=second, timeout=10) as reader:
-        while True:
-            post_comment(reader, article_url, "Another comment, after the promotion.")
+        for attempt in itertools.count(1):
+            # A new text each time: the same one again would be refused as a repeat post.
+            post_comment(reader, article_url, f"Another comment after the promotion, #{attempt}.")
             latest = Comment.objects.order_by("-pk").first()
             if latest.model_version == tiny.version or time.monotonic() > deadline:
                 break
