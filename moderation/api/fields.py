@@ -104,7 +104,20 @@ class StrictIntegerField(serializers.IntegerField):
         return int(super().to_internal_value(data))
 
 
-def optional_text(max_length: int, help_text: str) -> StrictCharField:
+def optional_text(
+    max_length: int,
+    help_text: str,
+    *,
+    pattern: str = ANY_TEXT,
+    message: StrOrPromise = NULL_CHARACTERS,
+) -> StrictCharField:
+    """Return an optional string field ("" when left out) of at most `max_length` characters."""
     return StrictCharField(
-        required=False, allow_blank=True, default="", max_length=max_length, help_text=help_text
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=max_length,
+        pattern=pattern,
+        message=message,
+        help_text=help_text,
     )

@@ -50,23 +50,17 @@ class CheckRequestSerializer(serializers.Serializer):
         help_text="The comment's text.",
     )
     author_name = optional_text(100, "The name the author gave.")
-    author_email = StrictCharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=254,
+    author_email = optional_text(
+        254,
+        "The address the author gave.",
         pattern=EMAIL,
         message=gettext_lazy("Enter a valid email address."),
-        help_text="The address the author gave.",
     )
-    author_url = StrictCharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=500,
+    author_url = optional_text(
+        500,
+        "The author's website: an http(s) URL with a domain name.",
         pattern=WEBSITE,
         message=gettext_lazy("Enter a valid URL."),
-        help_text="The author's website: an http(s) URL with a domain name.",
     )
     user_ip = StrictIPAddressField(
         required=False,
