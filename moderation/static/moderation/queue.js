@@ -7,6 +7,8 @@ document.addEventListener("DOMContentLoaded", function () {
   const rows = Array.from(table.querySelectorAll("tbody tr"));
   const KEYS = { a: "approve", s: "spam", n: "not_spam", r: "remove" };
   let current = -1;
+  // The page's translations of the two messages this script writes (change_list.html).
+  const texts = (document.querySelector(".queue-tools") || { dataset: {} }).dataset;
 
   function csrfToken() {
     const input = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -57,12 +59,12 @@ document.addEventListener("DOMContentLoaded", function () {
         credentials: "same-origin",
       });
     } catch (error) {
-      showMessage("Could not reach the server: " + error.message, "error");
+      showMessage((texts.unreachable || "Could not reach the server:") + " " + error.message, "error");
       return false;
     }
     const data = await response.json().catch(() => ({ message: response.statusText }));
     if (!response.ok) {
-      showMessage(data.message || "The decision was refused.", "error");
+      showMessage(data.message || texts.refused || "The decision was refused.", "error");
       return false;
     }
     row.classList.add("decided");
