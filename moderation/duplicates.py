@@ -62,11 +62,11 @@ def find_duplicate(
     window = get_settings()["DUPLICATE_WINDOW"]
     if window is None or not (author_email or ip_address):
         return None
-    same_text = _same_text(text_hash(content), target.pk)
-    if not same_text:
-        return None
     at = submitted_at or timezone.now()
     since, until = at - timedelta(seconds=window), at + timedelta(seconds=window)
+    same_text = _same_text(text_hash(content), target.pk, since, until)
+    if not same_text:
+        return None
     content_type_id = ContentType.objects.get_for_model(target).pk
     email = author_email.casefold()
     candidates = [
@@ -84,8 +84,9 @@ def find_duplicate(
     return min(candidates, key=lambda comment: comment.pk, default=None)
 
 
-def _same_text(content_hash: str, object_pk: object) -> list[int]:
-    """Return the ids of the comments with this text hash on an object with this key.
+def _same_text(content_hash: str, object_pk: object, since: datetime, until: datetime) -> list[int]:
+    """Return the ids of the comments with this text hash on an object with this key, stored
+    from `since` to `until` (so a text as common as "Thanks!" never loads a key's history).
 
     Almost always none, and asked on every comment-check: a plain SELECT on the index, since
     building the same query with the ORM costs fifteen times as much (0.22 ms against 0.015 ms,
@@ -100,8 +101,11 @@ def _same_text(content_hash: str, object_pk: object) -> list[int]:
 
     sql = (
         f"SELECT {quoted('id')} FROM {connection.ops.quote_name(meta.db_table)} "
-        f"WHERE {quoted('content_hash')} = %s AND {quoted('object_pk')} = %s"
+        f"WHERE {quoted('content_hash')} = %s AND {quoted('object_pk')} = %s "
+        f"AND {quoted('submitted_at')} BETWEEN %s AND %s"
     )
+    # As the ORM sends a DateTimeField's value: SQLite stores text, in UTC.
+    times = [connection.ops.adapt_datetimefield_value(value) for value in (since, until)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [content_hash, str(object_pk)])
+        cursor.execute(sql, [content_hash, str(object_pk), *times])
         return [row[0] for row in cursor.fetchall()]
