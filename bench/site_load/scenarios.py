@@ -10,8 +10,9 @@ if TYPE_CHECKING:
     from tqdm import tqdm
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-TARGET_CHECK_RPS = 400.0  # comment-check requests/s with 32 clients
-TARGET_P99_MS = 20.0  # comment-check p99 with 4 clients
+# The targets, by database: (comment-check requests/s with 32 clients, p99 ms with 4 clients).
+# PostgreSQL's are lower: durable commits over a socket, on the same 2 cores.
+TARGETS = {"SQLite": (400.0, 20.0), "PostgreSQL": (300.0, 25.0)}
 REQUEST_TIMEOUT = 10.0  # seconds; a slower answer counts as a timeout
 
 
