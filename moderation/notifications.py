@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from moderation.conf import get_settings
 from moderation.models import Decision, Status
@@ -104,19 +106,22 @@ def _queue_url() -> str | None:
         return None
 
 
-def _waiting(count: int) -> str:
-    return f"{count} comment is" if count == 1 else f"{count} comments are"
-
-
 def _send_email(alert: QueueAlert) -> None:
-    # Only counts and our own URL: no comment text or author names in a message.
-    subject = f"[{alert.product_name}] {_waiting(alert.pending)} waiting for review"
-    lines = [
-        f"{_waiting(alert.pending)} waiting for review "
-        f"(you are told when the queue reaches {alert.threshold}).",
-    ]
-    if alert.queue_url:
-        lines += ["", f"Review queue: {alert.queue_url}"]
+    # Only counts and our own URL: no comment text or author names in a message. In the site's
+    # language: this thread has no request, and so no reader's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        waiting = ngettext(
+            "%(count)d comment is waiting for review",
+            "%(count)d comments are waiting for review",
+            alert.pending,
+        ) % {"count": alert.pending}
+        subject = f"[{alert.product_name}] {waiting}"
+        lines = [
+            gettext("%(waiting)s (you are told when the queue reaches %(threshold)d).")
+            % {"waiting": waiting, "threshold": alert.threshold},
+        ]
+        if alert.queue_url:
+            lines += ["", gettext("Review queue: %(url)s") % {"url": alert.queue_url}]
     try:
         send_mail(subject, "\n".join(lines) + "\n", None, list(alert.recipients))
     except Exception:

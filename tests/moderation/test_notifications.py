@@ -98,6 +98,17 @@ def test_email_is_sent_when_the_queue_reaches_the_threshold(notify_at_3, hold):
     assert "3 comments are waiting for review" in message.body
     assert f"Review queue: {QUEUE_URL}\n" in message.body
     assert "Mallory" not in message.body
+
+
+def test_email_is_in_the_sites_language(notify_at_3, hold, settings):
+    settings.LANGUAGE_CODE = "de"
+
+    hold(3)
+
+    [message] = mail.outbox
+    assert message.subject == "[Hamlet] 3 Kommentare warten auf Prüfung"
+    assert "(Sie werden benachrichtigt, wenn die Warteschlange 3 erreicht)." in message.body
+    assert f"Moderationswarteschlange: {QUEUE_URL}\n" in message.body
     assert "evil" not in message.body
 
 
