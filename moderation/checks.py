@@ -168,30 +168,38 @@ def _check_api_rates(conf: dict[str, Any]) -> list[CheckMessage]:
     ]
 
 
+def network_list_errors(
+    key: str, value: Any, effect: str, hint: str, id: str
+) -> list[CheckMessage]:
+    """Return the errors of a setting that must list IP addresses or networks (proxy_network()
+    reads each): one if it is not a list, else one per entry that is neither. `effect` says
+    what such an entry does, after "which is not an IP address or network: "."""
+    if not isinstance(value, list | tuple):
+        return [
+            Error(
+                f"MODERATION['{key}'] must be a list of IP addresses or networks, not {value!r}.",
+                hint=hint,
+                id=id,
+            )
+        ]
+    return [
+        Error(
+            f"MODERATION['{key}'] holds {entry!r}, which is not an IP address or network: {effect}",
+            hint=hint,
+            id=id,
+        )
+        for entry in value
+        if proxy_network(entry) is None
+    ]
+
+
 def _check_trusted_proxies(proxies: Any) -> list[CheckMessage]:
     hint = (
         "List your own proxies' addresses or networks, such as ['127.0.0.1'] or ['10.0.0.0/8'] "
         "(host names are not looked up); an empty list trusts no proxy."
     )
-    if not isinstance(proxies, list | tuple):
-        return [
-            Error(
-                "MODERATION['TRUSTED_PROXIES'] must be a list of IP addresses or networks, "
-                f"not {proxies!r}.",
-                hint=hint,
-                id="moderation.E010",
-            )
-        ]
-    return [
-        Error(
-            f"MODERATION['TRUSTED_PROXIES'] holds {entry!r}, which is not an IP address or "
-            "network: X-Forwarded-For from it is not believed.",
-            hint=hint,
-            id="moderation.E010",
-        )
-        for entry in proxies
-        if proxy_network(entry) is None
-    ]
+    effect = "X-Forwarded-For from it is not believed."
+    return network_list_errors("TRUSTED_PROXIES", proxies, effect, hint, "moderation.E010")
 
 
 def _check_notifications(conf: dict[str, Any]) -> list[CheckMessage]:

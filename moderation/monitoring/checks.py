@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
-from moderation.client_address import proxy_network
+from moderation.checks import network_list_errors
 from moderation.conf import get_settings
 from moderation.monitoring.instrumentation import is_installed
 
@@ -28,26 +28,9 @@ def check_metrics(**kwargs: Any) -> list[CheckMessage]:
         "List the addresses or networks of your Prometheus servers, such as ['127.0.0.1', "
         "'::1'] or ['10.0.0.0/8']; an empty list lets only METRICS_TOKEN in."
     )
-    if not isinstance(allowed, list | tuple):
-        messages.append(
-            Error(
-                "MODERATION['METRICS_ALLOWED_IPS'] must be a list of IP addresses or networks, "
-                f"not {allowed!r}.",
-                hint=ips_hint,
-                id="moderation.E012",
-            )
-        )
-    else:
-        messages += [
-            Error(
-                f"MODERATION['METRICS_ALLOWED_IPS'] holds {entry!r}, which is not an IP address "
-                "or network: nobody is let in by it.",
-                hint=ips_hint,
-                id="moderation.E012",
-            )
-            for entry in allowed
-            if proxy_network(entry) is None
-        ]
+    messages += network_list_errors(
+        "METRICS_ALLOWED_IPS", allowed, "nobody is let in by it.", ips_hint, "moderation.E012"
+    )
     token = conf["METRICS_TOKEN"]
     if token is not None and not (
         isinstance(token, str) and len(token) >= MIN_METRICS_TOKEN_LENGTH
