@@ -41,7 +41,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         response = render(request, "moderation/too_many.html", {"wait": wait}, status=429)
         response["Retry-After"] = str(wait)
         return response
-    form = CommentForm(None, data=request.POST, ip_address=client_ip(request))
+    ip_address = client_ip(request)
+    form = CommentForm(None, data=request.POST, ip_address=ip_address)
     try:
         if not form.is_valid() or form.target is None:
             return _show_form_again(request, form, status=_status_for(form))
@@ -52,7 +53,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             target,
             **form.comment_fields(),
             user=request.user if request.user.is_authenticated else None,
-            ip_address=client_ip(request),
+            ip_address=ip_address,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
             referrer=request.META.get("HTTP_REFERER", "")[:2000],
             permalink=request.build_absolute_uri(absolute_url()) if absolute_url else "",
