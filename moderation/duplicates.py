@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -82,6 +83,20 @@ def find_duplicate(
         )
     ]
     return min(candidates, key=lambda comment: comment.pk, default=None)
+
+
+def repeat_of(target: models.Model, fields: Mapping[str, Any]) -> Comment | None:
+    """Return the comment that a new one, given as submit_comment()'s Comment fields (the APIs'
+    checks), repeats on `target`, or None: find_duplicate() read from those fields."""
+    return find_duplicate(
+        target,
+        content=fields["content"],
+        author_email=fields.get("author_email", ""),
+        ip_address=fields.get("ip_address"),
+        submitted_at=fields.get("submitted_at"),
+        parent=fields.get("parent"),
+        parent_ref=fields.get("parent_ref", ""),
+    )
 
 
 def _same_text(content_hash: str, object_pk: object, since: datetime, until: datetime) -> list[int]:

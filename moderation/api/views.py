@@ -35,7 +35,7 @@ from moderation.api.limits import body_too_large
 from moderation.api.throttling import ApiRateThrottle
 from moderation.classifier.registry import active_model_info
 from moderation.decisions import record_decision
-from moderation.duplicates import find_duplicate
+from moderation.duplicates import repeat_of
 from moderation.models import ApiKey, Comment, Status
 from moderation.submission import Submission, submit_comment
 from moderation.verdicts import Verdict
@@ -217,13 +217,7 @@ class CheckView(ApiView):
         incoming = s.CheckRequestSerializer(data=request.data, context={"api_key": self.key})
         incoming.is_valid(raise_exception=True)
         fields = incoming.comment_fields()
-        repeated = find_duplicate(
-            self.key,
-            content=fields["content"],
-            author_email=fields["author_email"],
-            ip_address=fields["ip_address"],
-            parent=fields["parent"],
-        )
+        repeated = repeat_of(self.key, fields)
         if repeated is not None:
             self.outcomes = check_outcome(is_spam=repeated.status == Status.SPAM)
             return Response(s.CheckResultSerializer(as_filed(repeated)).data)

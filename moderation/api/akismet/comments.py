@@ -18,7 +18,7 @@ from moderation.api.akismet.fields import comment_fields, fixed_verdict
 from moderation.api.keys import check_outcome, record_usage, report_outcome
 from moderation.classifier.artifacts import ModelLoadError
 from moderation.decisions import record_decision
-from moderation.duplicates import find_duplicate
+from moderation.duplicates import repeat_of
 from moderation.models import Action, ApiKey, Comment, Decision, Source, Status
 from moderation.recheck import recheck
 from moderation.signals import verdict_reached
@@ -53,15 +53,7 @@ def check_comment(api_key: ApiKey, form: Mapping[str, str]) -> Check:
         is_spam = fixed == Verdict.SPAM
         return Check(store_test_comment(api_key, fields, fixed), is_spam=is_spam)
     fields.update(parent_fields(api_key, form.get("comment_parent", "")))
-    repeated = find_duplicate(
-        api_key,
-        content=fields["content"],
-        author_email=fields["author_email"],
-        ip_address=fields["ip_address"],
-        submitted_at=fields["submitted_at"],
-        parent=fields.get("parent"),
-        parent_ref=fields.get("parent_ref", ""),
-    )
+    repeated = repeat_of(api_key, fields)
     if repeated is not None:
         return answer_as_filed(api_key, repeated)
 
